@@ -1,0 +1,1 @@
+"""The ``pasici`` command line."""
