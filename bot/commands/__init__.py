@@ -1,0 +1,1 @@
+"""Moderator and admin commands, platform-neutral: specs here, handlers in this package."""
