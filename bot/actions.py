@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.records import CaseRecord
+
 __all__ = [
     "Action",
     "ActionOutcome",
@@ -123,13 +125,18 @@ class Unban:
 
 @dataclass(frozen=True, slots=True)
 class AlertModerators:
-    """Post to the community's mod log; ``review=True`` asks a human to decide."""
+    """Post to the community's mod log; ``review=True`` asks a human to decide.
+
+    ``case`` carries the full case (who, what, why, spans, score, language) so adapters can
+    render a rich entry with confirm / undo / escalate buttons.
+    """
 
     community: str
     text: str
     review: bool = False
     case_number: int | None = None
     message: MessageRef | None = None
+    case: CaseRecord | None = None
 
 
 Action = SendNotice | DeleteMessage | Warn | Mute | Unmute | Kick | Ban | Unban | AlertModerators
