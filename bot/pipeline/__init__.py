@@ -1,0 +1,1 @@
+"""The moderation pipeline: normalise -> classify -> decide -> execute -> record."""

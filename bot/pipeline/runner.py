@@ -1,0 +1,218 @@
+"""The runner: one message through normalise/classify -> decide -> record -> execute.
+
+Messages of one community are judged one at a time (a per-community lock), so a member's points
+and sanctions are never raced; different communities run concurrently. The case (with its strike
+and audit entry) is recorded BEFORE actions run, so the notice, the warning and the ban farewell
+can quote the case number; each action's outcome is then appended to that case.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot.actions import Action, AlertModerators, Ban, Kick, Mute, SendNotice, Warn
+from bot.decisions import Decision, MemberHistory
+from bot.events import CommandCall, CommandReply, Message
+from bot.pipeline.execution import ActionExecutor
+from bot.pipeline.modlog import case_summary
+from bot.pipeline.policy import decide
+from bot.pipeline.rate_limit import SlidingWindowLimiter
+from bot.ports import Classifier, Clock, PlatformAdapter, Store
+from bot.records import BOT_ACTOR, CaseRecord, CaseStatus, NewCase
+from bot.settings import CommunityPolicy
+from bot.verdicts import Category, Classification
+
+__all__ = ["CommandHandler", "CommunityRuntime", "Runner"]
+
+log = logging.getLogger(__name__)
+
+MAX_STORED_TEXT_CHARS = 10_000
+
+
+@dataclass(slots=True)
+class CommunityRuntime:
+    """Everything the runner needs for one community, rebuilt on config reload."""
+
+    policy: CommunityPolicy
+    classifier: Classifier
+    notice_limiter: SlidingWindowLimiter
+
+
+class CommandHandler:
+    """What the runner delegates commands to (bot.commands.service.CommandService)."""
+
+    async def handle(self, call: CommandCall) -> CommandReply:  # pragma: no cover - protocol
+        raise NotImplementedError
+
+
+class Runner:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        adapters: Mapping[str, PlatformAdapter],
+        communities: Mapping[str, CommunityRuntime],
+        executor: ActionExecutor,
+        commands: CommandHandler | None = None,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._adapters = adapters
+        self._communities = dict(communities)
+        self._executor = executor
+        self._commands = commands
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.judged_count = 0
+
+    def set_commands(self, commands: CommandHandler) -> None:
+        self._commands = commands
+
+    def replace_communities(self, communities: Mapping[str, CommunityRuntime]) -> None:
+        """Swap in a freshly loaded config (hot reload); in-flight messages finish on the old."""
+        self._communities = dict(communities)
+
+    def community(self, key: str) -> CommunityRuntime | None:
+        return self._communities.get(key)
+
+    async def on_command(self, call: CommandCall) -> CommandReply:
+        if self._commands is None:
+            return CommandReply(ok=False, text="Commands are not available yet.")
+        async with self._lock(call.community):
+            return await self._commands.handle(call)
+
+    async def on_message(self, message: Message) -> None:
+        runtime = self._communities.get(message.community)
+        if runtime is None:
+            log.warning("message for unknown community %r ignored", message.community)
+            return
+        if message.author.is_bot:
+            return
+        async with self._lock(message.community):
+            try:
+                await self._judge(message, runtime)
+            except Exception:
+                # One bad message must never stop the channel; the error is logged with context.
+                log.exception("failed to judge message %s", message.dedup_key)
+
+    def _lock(self, community: str) -> asyncio.Lock:
+        lock = self._locks.get(community)
+        if lock is None:
+            lock = self._locks[community] = asyncio.Lock()
+        return lock
+
+    async def _judge(self, message: Message, runtime: CommunityRuntime) -> None:
+        now = self._clock.now()
+        if not await self._store.claim_message(message.dedup_key, now):
+            log.info("message %s already judged (replay) - skipped", message.dedup_key)
+            return
+        self.judged_count += 1
+        classification = runtime.classifier.classify(message.text)
+        history = MemberHistory(
+            active_points=await self._store.active_points(
+                message.community, message.author.user_id, now
+            ),
+            sanction=await self._store.get_sanction(message.community, message.author.user_id),
+        )
+        adapter = self._adapters.get(message.chat.platform)
+        capabilities = adapter.capabilities if adapter else frozenset()
+        decision = decide(message, classification, history, runtime.policy, capabilities, now)
+        if not decision.open_case:
+            if message.edited:
+                await self._note_cleaned_edit(message)
+            return
+        case = await self._store.open_case(self._new_case(message, classification, decision))
+        actions = self._finalise_actions(decision, case, message, runtime)
+        if decision.shadow:
+            return  # dry run: the case records what would have happened
+        await self._executor.carry_out(message.chat.platform, actions, case)
+
+    def _new_case(
+        self, message: Message, classification: Classification, decision: Decision
+    ) -> NewCase:
+        top = classification.score_of(Category(decision.category)) if decision.category else None
+        return NewCase(
+            community=message.community,
+            platform=message.chat.platform,
+            user_id=message.author.user_id,
+            user_name=message.author.display_name,
+            action=decision.top_action,
+            actor=BOT_ACTOR,
+            reason=decision.reason,
+            created_at=self._clock.now(),
+            category=decision.category,
+            score=decision.score,
+            lang=classification.lang.value,
+            channel_id=message.chat.channel_id,
+            message_id=message.message_id,
+            message_text=message.text[:MAX_STORED_TEXT_CHARS],
+            message_link=message.link,
+            spans=tuple((s.start, s.end, s.text) for s in top.spans) if top else (),
+            reasons=top.reasons if top else (),
+            points=decision.points,
+            points_expire_at=decision.points_expire_at,
+            evidence=decision.evidence,
+            shadow=decision.shadow,
+            status=CaseStatus.REVIEW if decision.review else CaseStatus.OPEN,
+            action_until=_until_of(decision.actions),
+        )
+
+    def _finalise_actions(
+        self,
+        decision: Decision,
+        case: CaseRecord,
+        message: Message,
+        runtime: CommunityRuntime,
+    ) -> tuple[Action, ...]:
+        """Stamp the case number, apply the notice rate limit, and log every case once."""
+        stamped: list[Action] = []
+        has_modlog_entry = False
+        now = self._clock.now()
+        for action in decision.actions:
+            if isinstance(action, SendNotice):
+                key = f"{message.community}:{message.chat.channel_id}"
+                if not runtime.notice_limiter.allow(key, now):
+                    log.info("notice for case #%s suppressed by the rate limit", case.number)
+                    continue
+            if isinstance(action, AlertModerators):
+                has_modlog_entry = True
+                action = replace(action, text=f"{action.text}\n{case_summary(case)}", case=case)
+            if isinstance(action, SendNotice | Warn | Mute | Kick | Ban | AlertModerators):
+                action = replace(action, case_number=case.number)
+            stamped.append(action)
+        if not has_modlog_entry:
+            stamped.append(
+                AlertModerators(
+                    community=case.community,
+                    text=case_summary(case),
+                    case_number=case.number,
+                    case=case,
+                )
+            )
+        return tuple(stamped)
+
+    async def _note_cleaned_edit(self, message: Message) -> None:
+        cases = await self._store.list_cases(message.community, message.author.user_id, limit=20)
+        for case in cases:
+            if case.message_id == message.message_id and case.status is not CaseStatus.UNDONE:
+                await self._store.add_note(
+                    message.community,
+                    message.author.user_id,
+                    BOT_ACTOR,
+                    "The author edited the message; the new version passes.",
+                    self._clock.now(),
+                    case_number=case.number,
+                )
+                return
+
+
+def _until_of(actions: tuple[Action, ...]) -> datetime | None:
+    for action in actions:
+        if isinstance(action, Mute):
+            return action.until
+        if isinstance(action, Ban):
+            return action.until
+    return None
