@@ -1,0 +1,391 @@
+"""TelegramAdapter: the real python-telegram-bot Application as a bot.ports.PlatformAdapter.
+
+Updates arrive by long polling or by webhook (mounted on the bot's own aiohttp server); one
+TypeHandler translates each (translate.py) and hands it to the core's EventSink. Actions go
+through TelegramExecutor (execute.py). The last handled update id is persisted so a restart
+neither loses updates nor judges (and punishes) them twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+from telegram import CallbackQuery, Update
+from telegram import Message as TgMessage
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from adapters.telegram.authority import MemberAuthority
+from adapters.telegram.calls import ApiCaller, RetryPolicy
+from adapters.telegram.commands import publish_commands
+from adapters.telegram.config import ChatBinding, TelegramAdapterConfig, UpdateMode
+from adapters.telegram.execute import TelegramExecutor
+from adapters.telegram.flood import FloodGuard
+from adapters.telegram.offsets import FileOffsetStore, MemoryOffsetStore, OffsetStore
+from adapters.telegram.replies import ReplyRenderer
+from adapters.telegram.rights import RightsMonitor
+from adapters.telegram.translate import (
+    PLATFORM,
+    CommandError,
+    callback_to_command,
+    parse_callback_data,
+    to_command,
+    to_message,
+    with_status,
+)
+from adapters.telegram.users import SeenUsers
+from bot.actions import Action, ActionOutcome, Capability
+from bot.clock import SystemClock
+from bot.events import CommandCall, CommandReply
+from bot.ports import Clock, EventSink
+
+__all__ = ["ALLOWED_UPDATES", "SECRET_TOKEN_HEADER", "TelegramAdapter"]
+
+log = logging.getLogger(__name__)
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "chat_member", "my_chat_member")
+SECRET_TOKEN_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Telegram restarts update ids at random after a week without updates; only ids this close
+# below the saved offset are treated as replays of what was already handled.
+REPLAY_WINDOW = 100_000
+MAX_CALLBACK_ANSWER = 200
+CAPABILITIES = frozenset(
+    {
+        Capability.NOTICE,
+        Capability.DELETE,
+        Capability.WARN,
+        Capability.MUTE,
+        Capability.KICK,
+        Capability.BAN,
+        Capability.ALERT,
+    }
+)
+
+
+class TelegramAdapter:
+    def __init__(
+        self,
+        config: TelegramAdapterConfig,
+        *,
+        clock: Clock | None = None,
+        offset_store: OffsetStore | None = None,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.config = config
+        self._clock = clock or SystemClock()
+        if offset_store is None:
+            offset_store = (
+                FileOffsetStore(config.offset_path) if config.offset_path else MemoryOffsetStore()
+            )
+        self._offsets = offset_store
+        self._sleep = sleep
+        self._monotonic = monotonic
+        self.users = SeenUsers()
+        self.flood = FloodGuard(config.flood_limit_per_minute, monotonic)
+        self._app: Application[Any, Any, Any, Any, Any, Any] | None = None
+        self._sink: EventSink | None = None
+        self._executor: TelegramExecutor | None = None
+        self._authority: MemberAuthority | None = None
+        self._rights: RightsMonitor | None = None
+        self._replies: ReplyRenderer | None = None
+        self._last_update_id: int | None = None
+        self._unwatched_reported: set[int] = set()
+        self._summary_task: asyncio.Task[None] | None = None
+        self.bot_username = ""
+
+    @property
+    def platform(self) -> str:
+        return PLATFORM
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        return CAPABILITIES
+
+    @property
+    def rights(self) -> RightsMonitor | None:
+        return self._rights
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def start(self, sink: EventSink) -> None:
+        """Connect, publish commands, check rights, then poll (or await webhooks); returns."""
+        if self._app is not None:
+            raise RuntimeError("TelegramAdapter is already started")
+        config = self.config
+        timeout = config.http_timeout_seconds
+        builder = (
+            Application.builder()
+            .token(config.token)
+            .base_url(config.base_url)
+            .connect_timeout(timeout)
+            .read_timeout(timeout)
+            .write_timeout(timeout)
+            .get_updates_read_timeout(timeout + config.poll_timeout_seconds)
+        )
+        if config.mode is UpdateMode.WEBHOOK:
+            builder = builder.updater(None)
+        app = builder.build()
+        app.add_handler(TypeHandler(Update, self._on_update))
+        app.add_error_handler(self._on_error)
+        try:
+            await app.initialize()
+        except InvalidToken as error:
+            raise RuntimeError(f"Telegram refused the bot token: {error.message}") from error
+        self._sink = sink
+        self.bot_username = app.bot.username
+        self._authority = MemberAuthority(app.bot, config.member_cache_seconds, self._monotonic)
+        caller = ApiCaller(
+            RetryPolicy(
+                config.max_retry_wait_seconds,
+                config.network_retries,
+                config.network_retry_delay_seconds,
+            ),
+            self._sleep,
+        )
+        executor = TelegramExecutor(
+            app.bot, config, self._authority, self.flood, caller, self._clock
+        )
+        self._executor = executor
+        self._rights = RightsMonitor(config, executor.post_to_mod_log)
+        self._replies = ReplyRenderer(app.bot, config, self.flood)
+        self._last_update_id = await self._offsets.load()
+        self._app = app
+        await app.start()
+        await publish_commands(app.bot, config)
+        await self._rights.check_all(app.bot)
+        if config.mode is UpdateMode.POLLING:
+            assert app.updater is not None
+            await app.updater.start_polling(
+                timeout=timedelta(seconds=config.poll_timeout_seconds),
+                allowed_updates=list(ALLOWED_UPDATES),
+                drop_pending_updates=False,
+            )
+        else:
+            await app.bot.set_webhook(
+                url=config.webhook_public_url.rstrip("/") + config.webhook_path,
+                secret_token=config.webhook_secret_token,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+        self._summary_task = asyncio.create_task(self._summaries_loop())
+
+    async def stop(self) -> None:
+        app, self._app = self._app, None
+        if app is None:
+            return
+        if self._summary_task is not None:
+            self._summary_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._summary_task
+            self._summary_task = None
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    async def execute(self, action: Action) -> ActionOutcome:
+        if self._executor is None:
+            return ActionOutcome(
+                ok=False, detail="the Telegram adapter is not started", retryable=True
+            )
+        return await self._executor.execute(action)
+
+    # -- webhook ---------------------------------------------------------------------------
+    def routes(self) -> list[web.RouteDef]:
+        """The webhook route, for the bot's own aiohttp application."""
+        return [web.post(self.config.webhook_path, self._webhook)]
+
+    def mount(self, web_app: web.Application) -> None:
+        web_app.add_routes(self.routes())
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_TOKEN_HEADER, "").encode("utf-8")
+        if not hmac.compare_digest(given, self.config.webhook_secret_token.encode("utf-8")):
+            log.warning("webhook call with a wrong secret token from %s refused", request.remote)
+            return web.Response(status=403, text="wrong secret token")
+        app = self._app
+        if app is None or self.config.mode is not UpdateMode.WEBHOOK:
+            return web.Response(status=503, text="the Telegram adapter is not running")
+        try:
+            data = await request.json()
+            update = Update.de_json(data, app.bot) if isinstance(data, dict) else None
+        except (ValueError, TypeError, KeyError):
+            update = None
+        if update is None:
+            return web.Response(status=400, text="not a Telegram update")
+        # Handled before answering: if the bot dies midway, Telegram sends the update again.
+        await app.process_update(update)
+        return web.Response(text="ok")
+
+    # -- updates ---------------------------------------------------------------------------
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        last = self._last_update_id
+        if last is not None and last - REPLAY_WINDOW < update.update_id <= last:
+            log.info("update %s was handled before the restart - skipped", update.update_id)
+            return
+        try:
+            await self._dispatch(update)
+        except Exception:
+            log.exception("update %s could not be handled", update.update_id)
+        finally:
+            if self._last_update_id is None or update.update_id > self._last_update_id:
+                self._last_update_id = update.update_id
+                await self._offsets.save(update.update_id)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("python-telegram-bot error for %r: %s", update, context.error)
+
+    async def _dispatch(self, update: Update) -> None:
+        assert self._authority is not None
+        assert self._rights is not None
+        if update.callback_query is not None:
+            await self._on_callback(update.callback_query)
+        elif update.chat_member is not None:
+            self._authority.observe(update.chat_member)
+            self.users.remember(update.chat_member.new_chat_member.user)
+        elif update.my_chat_member is not None:
+            change = update.my_chat_member
+            self._authority.observe(change)
+            await self._rights.observe(change.chat.id, change.new_chat_member)
+        elif update.message is not None:
+            await self._on_message(update.message, edited=False)
+        elif update.edited_message is not None:
+            await self._on_message(update.edited_message, edited=True)
+        else:
+            log.debug("update %s of an unhandled kind ignored", update.update_id)
+
+    def _remember_users(self, tg: TgMessage) -> None:
+        self.users.remember(tg.from_user)
+        if tg.reply_to_message is not None:
+            self.users.remember(tg.reply_to_message.from_user)
+        for entity in tg.entities:
+            self.users.remember(entity.user)
+        for newcomer in tg.new_chat_members:
+            self.users.remember(newcomer)
+
+    def _mod_log_binding(self, chat_id: int) -> ChatBinding | None:
+        """Commands typed in a mod-log chat belong to the one community it serves."""
+        communities = self.config.communities_logged_in(chat_id)
+        return ChatBinding(communities[0], chat_id) if len(communities) == 1 else None
+
+    async def _on_message(self, tg: TgMessage, *, edited: bool) -> None:
+        assert self._sink is not None
+        assert self._authority is not None
+        self._remember_users(tg)
+        chat_id = tg.chat.id
+        binding = self.config.binding(chat_id)
+        watched = binding is not None
+        if binding is None:
+            binding = self._mod_log_binding(chat_id)
+        if binding is None:
+            if chat_id not in self._unwatched_reported:
+                self._unwatched_reported.add(chat_id)
+                log.warning(
+                    "messages from Telegram chat %s (%s) are ignored: it is not in the "
+                    "telegram chats of any community",
+                    chat_id,
+                    tg.chat.title or tg.chat.type,
+                )
+            return
+        admins = await self._authority.admins(chat_id) if watched else {}
+        parsed = to_command(tg, binding, admins, self.users, self.bot_username, self._clock.now())
+        if parsed is not None:
+            if edited:
+                log.info("edited command in chat %s not re-run", chat_id)
+            else:
+                await self._run_command(tg, binding, parsed)
+            return
+        if not watched:
+            return
+        message = to_message(tg, binding, admins, edited=edited)
+        if message is None:
+            log.debug("message %s in chat %s has no content to judge", tg.message_id, chat_id)
+            return
+        await self._sink.on_message(message)
+
+    async def _status_chat(self, community: str, fallback: int) -> int:
+        chats = self.config.chats_of(community)
+        return chats[0] if chats else fallback
+
+    async def _with_authority(self, call: CommandCall, chat_id: int) -> CommandCall:
+        """Fill in is_platform_admin / is_owner from getChatMember (cached), for the core."""
+        assert self._authority is not None
+        invoker = call.invoker
+        if not invoker.is_anonymous_admin and not invoker.user_id.startswith("-"):
+            status = await self._authority.status(chat_id, int(invoker.user_id))
+            invoker = with_status(invoker, status)
+        target = call.target_user
+        if target is not None and not target.user_id.startswith("-"):
+            target = with_status(target, await self._authority.status(chat_id, int(target.user_id)))
+        return replace(call, invoker=invoker, target_user=target)
+
+    async def _run_command(
+        self, tg: TgMessage, binding: ChatBinding, parsed: CommandCall | CommandError
+    ) -> None:
+        assert self._sink is not None
+        assert self._replies is not None
+        if isinstance(parsed, CommandError):
+            await self._replies.answer(tg, CommandReply(ok=False, text=parsed.text, private=False))
+            return
+        call = await self._with_authority(
+            parsed, await self._status_chat(binding.community, tg.chat.id)
+        )
+        reply = await self._sink.on_command(call)
+        await self._replies.answer(tg, reply, call)
+
+    async def _on_callback(self, query: CallbackQuery) -> None:
+        assert self._sink is not None
+        assert self._replies is not None
+        action = parse_callback_data(query.data or "")
+        chat_id = query.message.chat.id if query.message is not None else 0
+        community = None
+        if action is not None:
+            community = action.community
+            if community is None:
+                binding = self._mod_log_binding(chat_id)
+                community = binding.community if binding else None
+        if action is None or community is None or self.config.mod_log_chat(community) != chat_id:
+            await self._replies.answer_callback(
+                query, "This button is not a Pas ici mod-log button (or it is outdated).", True
+            )
+            return
+        call = callback_to_command(query, community, {}, action, self._clock.now())
+        call = await self._with_authority(call, await self._status_chat(community, chat_id))
+        reply = await self._sink.on_command(call)
+        await self._replies.answer_callback(query, reply.text[:MAX_CALLBACK_ANSWER], not reply.ok)
+        if reply.ok:
+            await self._replies.annotate_mod_log(query, call, reply)
+
+    # -- flood summaries -------------------------------------------------------------------
+    async def flush_flood_summaries(self) -> int:
+        """Post what the flood limit held back; returns how many mod-log messages were sent."""
+        if self._executor is None or self._replies is None:
+            return 0
+        posted = 0
+        for held in self.flood.take_summaries():
+            outcome = await self._executor.post_to_mod_log(held.community, held.summary())
+            posted += int(outcome.ok)
+        for mod_chat in self.flood.deferred_chats():
+            while self.flood.remaining(mod_chat) > 0:
+                digest = self.flood.take_digest(mod_chat)
+                if digest is None:
+                    break
+                self.flood.record(mod_chat)
+                posted += int(await self._replies.send_plain(mod_chat, digest))
+        return posted
+
+    async def _summaries_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.flood_summary_interval_seconds)
+            try:
+                await self.flush_flood_summaries()
+            except TelegramError:
+                log.exception("posting the flood summary failed")
