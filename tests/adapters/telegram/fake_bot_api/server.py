@@ -109,12 +109,12 @@ class FakeBotApi:
         skip = {"getUpdates", "getMe", "deleteWebhook", "getChatMember", "getChatAdministrators"}
         return [(c.method, c.params) for c in self.calls if c.method not in skip]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[JSON]:
+    async def wait_for(self, method: str, count: int = 1, within: float = 5.0) -> list[JSON]:
         async def reached() -> None:
             async with self._changed:
                 await self._changed.wait_for(lambda: len(self.calls_to(method)) >= count)
 
-        await asyncio.wait_for(reached(), timeout)
+        await asyncio.wait_for(reached(), within)
         return self.calls_to(method)
 
     def pending_updates(self) -> list[JSON]:
