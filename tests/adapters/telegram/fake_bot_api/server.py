@@ -106,8 +106,17 @@ class FakeBotApi:
         return [call.params for call in self.calls if call.method == method]
 
     def moderation_calls(self) -> list[tuple[str, JSON]]:
-        skip = {"getUpdates", "getMe", "deleteWebhook", "getChatMember", "getChatAdministrators"}
-        return [(c.method, c.params) for c in self.calls if c.method not in skip]
+        """Calls that change something members can see (messages, restrictions, bans)."""
+        acting = {
+            "sendMessage",
+            "sendDocument",
+            "editMessageText",
+            "deleteMessage",
+            "restrictChatMember",
+            "banChatMember",
+            "unbanChatMember",
+        }
+        return [(c.method, c.params) for c in self.calls if c.method in acting]
 
     async def wait_for(self, method: str, count: int = 1, within: float = 5.0) -> list[JSON]:
         async def reached() -> None:
