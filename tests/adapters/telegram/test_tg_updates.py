@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 from adapters.telegram import TelegramAdapter
+from adapters.telegram.offsets import FileOffsetStore, MemoryOffsetStore
+from bot.actions import AlertModerators
+from bot.events import AttachmentKind, CommandReply
 from tests.adapters.telegram.fake_bot_api import FakeBotApi
 from tests.adapters.telegram.support import (
+    ADMIN,
     COMMUNITY,
     GROUP,
     JAN,
+    MARIE,
+    MOD_LOG,
+    UNWATCHED,
     Harness,
+    RecordingSink,
+    make_config,
 )
 
 
@@ -28,3 +40,244 @@ async def test_group_message_reaches_the_sink(
     assert message.author.display_name == "Jan (@jan_p)"
     assert message.link == f"https://t.me/sncb_riders/{message_id}"
     assert not message.edited
+
+
+async def test_edited_message_is_delivered_as_an_edit(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    message_id = fake.push_message(GROUP, JAN, "Mijn trein is te laat")
+    fake.push_message(GROUP, JAN, "Mijn trein is te laat, idioten", edit_of=message_id)
+
+    await harness.sink.wait(messages=2)
+
+    first, second = harness.sink.messages
+    assert (first.edited, second.edited) == (False, True)
+    assert second.message_id == first.message_id
+    assert second.text == "Mijn trein is te laat, idioten"
+    assert second.dedup_key != first.dedup_key
+
+
+async def test_photo_with_caption_is_delivered_with_its_image(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 800, "height": 600}]
+    fake.push_message(GROUP, JAN, None, caption="kijk eens", photo=photo)
+
+    await harness.sink.wait(messages=1)
+
+    [message] = harness.sink.messages
+    assert message.text == "kijk eens"
+    assert [a.kind for a in message.attachments] == [AttachmentKind.IMAGE]
+
+
+async def test_admin_authors_are_flagged_from_the_administrator_list(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    fake.push_message(GROUP, ADMIN, "Beste reizigers, er is vertraging")
+
+    await harness.sink.wait(messages=1)
+
+    assert harness.sink.messages[0].author.is_platform_admin
+
+
+async def test_unwatched_chats_and_service_messages_are_not_judged(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    fake.push_message(UNWATCHED, JAN, "elsewhere")
+    fake.push_message(GROUP, JAN, None, new_chat_members=[MARIE])
+    fake.push_message(GROUP, JAN, "marker")
+
+    await harness.sink.wait(messages=1)
+
+    assert [m.text for m in harness.sink.messages] == ["marker"]
+
+
+async def test_ban_by_reply_becomes_a_command_with_target_and_authority(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    insult = fake.push_message(GROUP, MARIE, "jullie zijn allemaal idioten")
+    fake.push_command(GROUP, ADMIN, "/ban 7d beledigingen", reply_to=insult)
+
+    await harness.sink.wait(messages=1, commands=1)
+
+    [call] = harness.sink.commands
+    assert call.name == "ban"
+    assert call.invoker.user_id == str(ADMIN["id"])
+    assert call.invoker.is_platform_admin  # from getChatMember
+    assert call.target_user is not None
+    assert call.target_user.user_id == str(MARIE["id"])
+    assert call.target_message_id == str(insult)
+    assert dict(call.options) == {"duration": "7d", "reason": "beledigingen"}
+    assert {"chat_id": GROUP, "user_id": ADMIN["id"]} in fake.calls_to("getChatMember")
+    # the reply (public here) answers the command in the group
+    [answer] = await fake.wait_for("sendMessage")
+    assert answer["text"] == "done: ban"
+
+
+async def test_ban_by_username_uses_the_seen_users_cache(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    fake.push_message(GROUP, MARIE, "hallo")
+    fake.push_command(GROUP, ADMIN, "/ban @Marie_L")
+
+    await harness.sink.wait(messages=1, commands=1)
+
+    target = harness.sink.commands[0].target_user
+    assert target is not None
+    assert target.user_id == str(MARIE["id"])
+
+
+async def test_member_invoker_is_not_flagged_admin(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    fake.push_command(GROUP, JAN, "/ban 502")
+
+    await harness.sink.wait(commands=1)
+
+    assert not harness.sink.commands[0].invoker.is_platform_admin
+
+
+async def test_bad_command_is_answered_in_the_group(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    command_id = fake.push_command(GROUP, ADMIN, "/ban @nobody_seen")
+
+    [answer] = await fake.wait_for("sendMessage")
+
+    assert "I have not seen @nobody_seen" in answer["text"]
+    assert answer["reply_parameters"]["message_id"] == command_id
+    assert harness.sink.commands == []
+
+
+async def test_private_answer_goes_by_dm_or_else_to_the_mod_log(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    harness.sink.reply = lambda call: CommandReply(ok=True, text="Marie: 3 points", private=True)
+    fake.fail("sendMessage", 403, "Forbidden: bot can't initiate conversation with a user")
+    fake.push_command(GROUP, ADMIN, "/strikes 502")
+
+    sent = await fake.wait_for("sendMessage", count=2)
+
+    assert sent[0]["chat_id"] == ADMIN["id"]  # the DM attempt
+    assert sent[1]["chat_id"] == MOD_LOG  # never the public group
+    assert sent[1]["text"] == "For Sofie (@sofie_mod): Marie: 3 points"
+
+
+async def test_evidence_attachment_is_sent_as_a_document(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    harness.sink.reply = lambda call: CommandReply(
+        ok=True,
+        text="Evidence for case #3",
+        private=True,
+        attachment_name="case-3.zip",
+        attachment_bytes=b"PK...",
+    )
+    fake.push_command(GROUP, ADMIN, "/evidence 3")
+
+    [document] = await fake.wait_for("sendDocument")
+
+    assert document["chat_id"] == ADMIN["id"]
+    assert document["document"] == "<file>"
+    assert document["caption"] == "Evidence for case #3"
+
+
+async def test_mod_log_button_becomes_undo_and_is_answered(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    harness.sink.reply = lambda call: CommandReply(ok=True, text="Case #12 undone")
+    await adapter.execute(AlertModerators(COMMUNITY, "Case #12 - mute", case_number=12))
+    [entry] = fake.calls_to("sendMessage")
+    entry_id = max(message_id for chat, message_id in fake.world.messages if chat == MOD_LOG)
+    undo = entry["reply_markup"]["inline_keyboard"][0][1]["callback_data"]
+    fake.push_callback(MOD_LOG, ADMIN, entry_id, undo)
+
+    await harness.sink.wait(commands=1)
+    [answered] = await fake.wait_for("answerCallbackQuery")
+    [edited] = await fake.wait_for("editMessageText")
+
+    [call] = harness.sink.commands
+    assert call.name == "undo"
+    assert dict(call.options) == {"case": "12"}
+    assert call.invoker.is_platform_admin  # admin of the community's group, not the mod log
+    assert answered["text"] == "Case #12 undone"
+    assert edited["text"].endswith("undo by Sofie (@sofie_mod): Case #12 undone")
+
+
+async def test_forged_button_outside_the_mod_log_is_refused(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    message_id = fake.push_message(GROUP, JAN, "hi")
+    fake.push_callback(GROUP, JAN, message_id, "pasici:undo:12:sncb")
+
+    [answered] = await fake.wait_for("answerCallbackQuery")
+
+    assert answered["show_alert"] is True
+    assert harness.sink.commands == []
+
+
+async def test_chat_member_update_refreshes_authority(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    fake.push_command(GROUP, ADMIN, "/status")
+    await harness.sink.wait(commands=1)
+    fake.push_chat_member(GROUP, ADMIN, "administrator", "member")  # demoted
+    fake.push_command(GROUP, ADMIN, "/status")
+
+    await harness.sink.wait(commands=2)
+
+    first, second = harness.sink.commands
+    assert first.invoker.is_platform_admin
+    assert not second.invoker.is_platform_admin
+    assert len(fake.calls_to("getChatMember")) == 2  # the second came from the update, not a call
+
+
+async def test_offset_is_persisted_so_a_restart_does_not_redeliver(
+    harness: Harness, fake: FakeBotApi, offset_file: Path
+) -> None:
+    store = FileOffsetStore(offset_file)
+    await harness.start(offset_store=store)
+    fake.push_message(GROUP, JAN, "first")
+    fake.push_message(GROUP, JAN, "second")
+    await harness.sink.wait(messages=2)
+    await wait_until_saved(store, 2)
+    await harness.stop()
+    fake.unconfirm()  # a crash before Telegram heard of the handled updates
+    fake.push_message(GROUP, JAN, "third")
+
+    restarted = TelegramAdapter(make_config(fake), offset_store=FileOffsetStore(offset_file))
+    sink = RecordingSink()
+    await restarted.start(sink)
+    try:
+        await sink.wait(messages=1)
+        await wait_until_saved(store, 3)
+    finally:
+        await restarted.stop()
+
+    assert [m.text for m in sink.messages] == ["third"]
+    assert (fake.deliveries[1], fake.deliveries[2]) == (2, 2)  # Telegram sent them again
+
+
+async def test_without_a_saved_offset_a_redelivery_is_handled_again(
+    harness: Harness, fake: FakeBotApi
+) -> None:
+    """The control case: the offset store is what prevents the double delivery above."""
+    await harness.start(offset_store=MemoryOffsetStore())
+    fake.push_message(GROUP, JAN, "first")
+    await harness.sink.wait(messages=1)
+    await harness.stop()
+    fake.unconfirm()
+
+    await harness.start(offset_store=MemoryOffsetStore())
+    await harness.sink.wait(messages=2)
+
+    assert [m.text for m in harness.sink.messages] == ["first", "first"]
+
+
+async def wait_until_saved(store: FileOffsetStore, update_id: int) -> None:
+    """The offset is saved just after the sink returns; give that write a moment."""
+    for _ in range(500):
+        if await store.load() == update_id:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"offset {update_id} was never saved")

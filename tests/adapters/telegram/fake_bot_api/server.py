@@ -55,6 +55,8 @@ class FakeBotApi:
         self.token = TOKEN
         self._updates: list[JSON] = []
         self._next_update_id = 1
+        self._history: list[JSON] = []
+        self.deliveries: dict[int, int] = {}  # update id -> times handed out by getUpdates
         self._faults: list[Fault] = []
         self._changed = asyncio.Condition()
         self._closing = False
@@ -129,6 +131,13 @@ class FakeBotApi:
     def pending_updates(self) -> list[JSON]:
         return list(self._updates)
 
+    def unconfirm(self) -> None:
+        """As after a crash: Telegram never got the confirming offset, so it sends all again."""
+        self._updates = sorted(
+            {u["update_id"]: u for u in [*self._history, *self._updates]}.values(),
+            key=lambda u: u["update_id"],
+        )
+
     # -- world set-up ----------------------------------------------------------------------
     def add_group(
         self, chat_id: int, title: str = "Riders", *, owner: JSON | None = None, **kw: Any
@@ -150,6 +159,7 @@ class FakeBotApi:
         update_id = self._next_update_id
         self._next_update_id += 1
         self._updates.append({"update_id": update_id, kind: payload})
+        self._history.append(self._updates[-1])
         asyncio.get_running_loop().create_task(self._notify())
         return update_id
 
@@ -297,4 +307,7 @@ class FakeBotApi:
                     return []
         if self._closing:
             return []
-        return [u for u in self._updates if u["update_id"] >= offset][:limit]
+        batch = [u for u in self._updates if u["update_id"] >= offset][:limit]
+        for update in batch:
+            self.deliveries[update["update_id"]] = self.deliveries.get(update["update_id"], 0) + 1
+        return batch
