@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, Chat, Update
 from telegram import Message as TgMessage
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
@@ -34,6 +34,7 @@ from adapters.telegram.offsets import FileOffsetStore, MemoryOffsetStore, Offset
 from adapters.telegram.replies import ReplyRenderer
 from adapters.telegram.rights import RightsMonitor
 from adapters.telegram.translate import (
+    FILE_URL_PREFIX,
     PLATFORM,
     CommandError,
     callback_to_command,
@@ -45,7 +46,7 @@ from adapters.telegram.translate import (
 from adapters.telegram.users import SeenUsers
 from bot.actions import Action, ActionOutcome, Capability
 from bot.clock import SystemClock
-from bot.events import CommandCall, CommandReply
+from bot.events import Attachment, CommandCall, CommandReply
 from bot.ports import Clock, EventSink
 
 __all__ = ["ALLOWED_UPDATES", "SECRET_TOKEN_HEADER", "TelegramAdapter"]
@@ -57,6 +58,10 @@ SECRET_TOKEN_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # below the saved offset are treated as replays of what was already handled.
 REPLAY_WINDOW = 100_000
 MAX_CALLBACK_ANSWER = 200
+PRIVATE_CHAT_HELP = (
+    "Pas ici / Niet hier (pasici.be) moderates Telegram groups. Nothing to do here: now that "
+    "you have started me, I can send you private answers to the commands you use in a group."
+)
 CAPABILITIES = frozenset(
     {
         Capability.NOTICE,
@@ -125,6 +130,7 @@ class TelegramAdapter:
             Application.builder()
             .token(config.token)
             .base_url(config.base_url)
+            .base_file_url(config.base_file_url)
             .connect_timeout(timeout)
             .read_timeout(timeout)
             .write_timeout(timeout)
@@ -190,6 +196,26 @@ class TelegramAdapter:
         if app.running:
             await app.stop()
         await app.shutdown()
+
+    async def fetch_attachment(self, attachment: Attachment) -> bytes | None:
+        """The bytes of a message's photo/file (for the image detector); None if unavailable.
+
+        Files over ``max_attachment_bytes`` (the Bot API serves at most 20 MB) are not fetched.
+        """
+        app = self._app
+        if app is None or not attachment.url.startswith(FILE_URL_PREFIX):
+            return None
+        limit = self.config.max_attachment_bytes
+        if attachment.size_bytes > limit:
+            return None
+        try:
+            found = await app.bot.get_file(attachment.url.removeprefix(FILE_URL_PREFIX))
+            if found.file_size is not None and found.file_size > limit:
+                return None
+            return bytes(await found.download_as_bytearray())
+        except TelegramError as error:
+            log.warning("downloading %s failed: %s", attachment.url, error)
+            return None
 
     async def execute(self, action: Action) -> ActionOutcome:
         if self._executor is None:
@@ -285,6 +311,9 @@ class TelegramAdapter:
         watched = binding is not None
         if binding is None:
             binding = self._mod_log_binding(chat_id)
+        if binding is None and tg.chat.type == Chat.PRIVATE:
+            await self._on_private_message(tg)
+            return
         if binding is None:
             if chat_id not in self._unwatched_reported:
                 self._unwatched_reported.add(chat_id)
@@ -310,6 +339,15 @@ class TelegramAdapter:
             log.debug("message %s in chat %s has no content to judge", tg.message_id, chat_id)
             return
         await self._sink.on_message(message)
+
+    async def _on_private_message(self, tg: TgMessage) -> None:
+        """Direct messages: explain what the bot is (starting it enables private answers)."""
+        assert self._replies is not None
+        text = tg.text or ""
+        if text.startswith(("/start", "/help")):
+            await self._replies.send_plain(tg.chat.id, PRIVATE_CHAT_HELP)
+        else:
+            log.debug("direct message from %s not handled (the bot works in groups)", tg.chat.id)
 
     async def _status_chat(self, community: str, fallback: int) -> int:
         chats = self.config.chats_of(community)

@@ -11,6 +11,8 @@ from types import MappingProxyType
 __all__ = ["ChatBinding", "TelegramAdapterConfig", "TelegramConfigError", "UpdateMode"]
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # the Bot API's getFile limit
 TELEGRAM_FLOOD_LIMIT_PER_MINUTE = 20  # Telegram: about 20 bot messages a minute in one group
 
 
@@ -42,6 +44,8 @@ class TelegramAdapterConfig:
     token: str
     chats: Mapping[int, ChatBinding] = field(default_factory=_no_chats)
     base_url: str = DEFAULT_BASE_URL
+    base_file_url: str = DEFAULT_BASE_FILE_URL
+    max_attachment_bytes: int = MAX_DOWNLOAD_BYTES
     mode: UpdateMode = UpdateMode.POLLING
     webhook_path: str = "/telegram/webhook"
     webhook_secret_token: str = ""

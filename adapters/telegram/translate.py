@@ -23,6 +23,7 @@ from bot.events import Attachment, AttachmentKind, Author, ChatRef, CommandCall,
 __all__ = [
     "CALLBACK_PREFIX",
     "COMMAND_ALIASES",
+    "FILE_URL_PREFIX",
     "GROUP_ANONYMOUS_BOT_ID",
     "PLATFORM",
     "CallbackAction",
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 PLATFORM = "telegram"
+FILE_URL_PREFIX = "tg-file:"  # Attachment.url of a Telegram file: fetched by file id on demand
 GROUP_ANONYMOUS_BOT_ID = 1087968824  # the "GroupAnonymousBot" Telegram shows for anonymous admins
 CALLBACK_PREFIX = "pasici"
 MAX_CALLBACK_DATA_BYTES = 64  # Bot API limit on callback_data
@@ -116,7 +118,7 @@ def _attachments(tg: TgMessage) -> tuple[Attachment, ...]:
         found.append(
             Attachment(
                 AttachmentKind.IMAGE,
-                url=f"tg-file:{best.file_id}",
+                url=f"{FILE_URL_PREFIX}{best.file_id}",
                 filename=f"{best.file_unique_id}.jpg",
                 content_type="image/jpeg",
                 size_bytes=best.file_size or 0,
@@ -127,7 +129,7 @@ def _attachments(tg: TgMessage) -> tuple[Attachment, ...]:
             found.append(
                 Attachment(
                     AttachmentKind.VIDEO,
-                    url=f"tg-file:{video.file_id}",
+                    url=f"{FILE_URL_PREFIX}{video.file_id}",
                     filename=video.file_name or "",
                     content_type=video.mime_type or "video/mp4",
                     size_bytes=video.file_size or 0,
@@ -143,7 +145,7 @@ def _attachments(tg: TgMessage) -> tuple[Attachment, ...]:
         found.append(
             Attachment(
                 kind,
-                url=f"tg-file:{tg.document.file_id}",
+                url=f"{FILE_URL_PREFIX}{tg.document.file_id}",
                 filename=tg.document.file_name or "",
                 content_type=mime,
                 size_bytes=tg.document.file_size or 0,
@@ -154,7 +156,7 @@ def _attachments(tg: TgMessage) -> tuple[Attachment, ...]:
             found.append(
                 Attachment(
                     AttachmentKind.AUDIO,
-                    url=f"tg-file:{audio.file_id}",
+                    url=f"{FILE_URL_PREFIX}{audio.file_id}",
                     content_type=audio.mime_type or "",
                     size_bytes=audio.file_size or 0,
                 )

@@ -69,6 +69,7 @@ def make_config(api: FakeBotApi, **overrides: Any) -> TelegramAdapterConfig:
     values: dict[str, Any] = {
         "token": api.token,
         "base_url": api.base_url,
+        "base_file_url": api.base_file_url,
         "chats": {GROUP: ChatBinding(COMMUNITY, MOD_LOG)},
         "poll_timeout_seconds": 5.0,
         "network_retry_delay_seconds": 0.0,

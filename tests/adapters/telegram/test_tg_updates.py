@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 from adapters.telegram import TelegramAdapter
@@ -281,3 +282,32 @@ async def wait_until_saved(store: FileOffsetStore, update_id: int) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"offset {update_id} was never saved")
+
+
+async def test_photo_bytes_can_be_fetched_for_the_image_detector(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    fake.add_file("p1", b"\xff\xd8jpeg-bytes")
+    photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 8, "height": 6, "file_size": 12}]
+    fake.push_message(GROUP, JAN, None, photo=photo)
+    await harness.sink.wait(messages=1)
+    [image] = harness.sink.messages[0].attachments
+
+    assert await adapter.fetch_attachment(image) == b"\xff\xd8jpeg-bytes"
+    assert await adapter.fetch_attachment(replace(image, url="tg-file:missing")) is None
+    assert await adapter.fetch_attachment(replace(image, size_bytes=10**9)) is None
+    assert await adapter.fetch_attachment(replace(image, url="https://elsewhere/x.jpg")) is None
+    assert [c["file_id"] for c in fake.calls_to("getFile")] == ["p1", "missing"]
+
+
+async def test_start_in_a_private_chat_gets_an_explanation(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    fake.world.add_chat({"id": JAN["id"], "type": "private", "first_name": "Jan"})
+    fake.push_command(JAN["id"], JAN, "/start")
+
+    [answer] = await fake.wait_for("sendMessage")
+
+    assert answer["chat_id"] == JAN["id"]
+    assert "pasici.be" in answer["text"]
+    assert harness.sink.commands == []

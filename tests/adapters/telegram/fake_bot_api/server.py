@@ -16,7 +16,16 @@ from .state import ApiError, World, handle
 TOKEN = "123456:TEST-token"
 # Values PTB sends as raw strings that must stay strings (everything else is JSON-encoded).
 _TEXT_KEYS = frozenset(
-    {"text", "caption", "callback_query_id", "secret_token", "url", "parse_mode", "description"}
+    {
+        "text",
+        "caption",
+        "callback_query_id",
+        "file_id",
+        "secret_token",
+        "url",
+        "parse_mode",
+        "description",
+    }
 )
 
 
@@ -68,6 +77,7 @@ class FakeBotApi:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._serve)
         app.router.add_get("/bot{token}/{method}", self._serve)
+        app.router.add_get("/file/bot{token}/files/{name}", self._serve_file)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -87,6 +97,20 @@ class FakeBotApi:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    def add_file(self, file_id: str, content: bytes) -> None:
+        self.world.files[file_id] = content
+
+    async def _serve_file(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["name"].removesuffix(".bin")
+        self.calls.append(ApiCall("<download>", {"file_id": file_id}, time.monotonic()))
+        if request.match_info["token"] != self.token or file_id not in self.world.files:
+            return web.Response(status=404)
+        return web.Response(body=self.world.files[file_id])
 
     # -- faults and inspection -------------------------------------------------------------
     def fail(

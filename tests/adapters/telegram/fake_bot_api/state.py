@@ -30,6 +30,7 @@ class World:
     messages: dict[tuple[int, int], JSON] = field(default_factory=dict)
     commands: dict[str, list[JSON]] = field(default_factory=dict)
     webhook: JSON = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
     next_message_id: int = 1000
 
     def add_chat(self, chat: JSON, permissions: JSON | None = None) -> None:
@@ -194,6 +195,16 @@ def handle(world: World, method: str, params: JSON) -> Any:
         if current is not None and current["status"] == "kicked":
             world.members[(chat_id, user_id)] = member(current["user"], "left")
         return True
+    if method == "getFile":
+        file_id = str(params.get("file_id", ""))
+        if file_id not in world.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": len(world.files[file_id]),
+            "file_path": f"files/{file_id}.bin",
+        }
     if method == "answerCallbackQuery":
         return True
     raise ApiError(404, "Not Found: method not found")
