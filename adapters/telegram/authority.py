@@ -58,14 +58,20 @@ class MemberAuthority:
             log.warning("getChatAdministrators(%s) failed: %s", chat_id, error)
             return MappingProxyType({})
         admins = {m.user.id: str(m.status) for m in found}
+        linked = await self._linked_channel(chat_id)
+        if linked is not None:
+            # The channel's admins write in its discussion group "as the channel".
+            admins[linked] = "administrator"
         self._admins[chat_id] = (self._monotonic(), admins)
         return MappingProxyType(admins)
 
-    async def owner_id(self, chat_id: int) -> int | None:
-        for user_id, status in (await self.admins(chat_id)).items():
-            if status == "creator":
-                return user_id
-        return None
+    async def _linked_channel(self, chat_id: int) -> int | None:
+        try:
+            chat = await self._bot.get_chat(chat_id)
+        except TelegramError as error:
+            log.warning("getChat(%s) failed: %s", chat_id, error)
+            return None
+        return chat.linked_chat_id
 
     def observe(self, change: ChatMemberUpdated) -> None:
         """Apply a chat_member / my_chat_member update to the caches at once."""

@@ -96,13 +96,14 @@ class TelegramExecutor:
         """Why the adapter will not touch ``user_id`` in ``chat_id`` (None: go ahead)."""
         if user_id in (str(chat_id), str(GROUP_ANONYMOUS_BOT_ID)):
             return ActionOutcome(ok=False, detail="refused: the author is an anonymous group admin")
-        if user_id.startswith("-"):
+        status = (await self._authority.admins(chat_id)).get(_int(user_id))
+        if status == "creator":
+            return ActionOutcome(ok=False, detail="refused: the author is the group owner")
+        if user_id.startswith("-") and status is not None:
             return ActionOutcome(
                 ok=False,
-                detail="refused: the author posted as a channel; a moderator must handle it",
+                detail="refused: the author wrote as the group's linked channel (its admins)",
             )
-        if await self._authority.owner_id(chat_id) == _int(user_id):
-            return ActionOutcome(ok=False, detail="refused: the author is the group owner")
         return None
 
     # -- messages --------------------------------------------------------------------------
@@ -197,7 +198,7 @@ class TelegramExecutor:
                 ok=False, detail=f"no Telegram group configured for community {member.community!r}"
             )
         notes: list[str] = []
-        if isinstance(action, Ban) and action.farewell:
+        if isinstance(action, Ban) and action.farewell and not member.user_id.startswith("-"):
             notes.append(await self._farewell(member, action.farewell))
         failures: list[str] = []
         for chat_id in chats:
@@ -218,7 +219,9 @@ class TelegramExecutor:
         self, action: Mute | Unmute | Kick | Ban | Unban, chat_id: int, user_id: int
     ) -> None:
         bot = self._bot
-        if isinstance(action, Mute):
+        if user_id < 0:
+            await self._apply_to_channel_identity(action, chat_id, user_id)
+        elif isinstance(action, Mute):
             until = max(action.until, self._clock.now() + MIN_RESTRICTION)
             await self._call(
                 "mute",
@@ -261,6 +264,29 @@ class TelegramExecutor:
         else:
             await self._call(
                 "unban", lambda: bot.unban_chat_member(chat_id, user_id, only_if_banned=True)
+            )
+
+    async def _apply_to_channel_identity(
+        self, action: Mute | Unmute | Kick | Ban | Unban, chat_id: int, sender_chat_id: int
+    ) -> None:
+        """Someone writing "as a channel": Telegram can only ban or unban that identity."""
+        bot = self._bot
+        if isinstance(action, Ban):
+            await self._call(
+                "ban (channel identity)", lambda: bot.ban_chat_sender_chat(chat_id, sender_chat_id)
+            )
+        elif isinstance(action, Unban):
+            await self._call(
+                "unban (channel identity)",
+                lambda: bot.unban_chat_sender_chat(chat_id, sender_chat_id),
+            )
+        else:
+            raise ApiFailure(
+                ActionOutcome(
+                    ok=False,
+                    detail=f"{type(action).__name__.lower()}: the author writes as a channel, "
+                    "which Telegram lets bots only ban; ban it or ask a moderator",
+                )
             )
 
     async def _farewell(self, member: MemberRef, text: str) -> str:

@@ -92,8 +92,9 @@ def author_of_user(user: User, statuses: Statuses) -> Author:
     )
 
 
-def _author_of_sender_chat(sender: Chat, chat: Chat) -> Author:
-    anonymous_admin = sender.id == chat.id
+def _author_of_sender_chat(sender: Chat, chat: Chat, statuses: Statuses) -> Author:
+    # The group itself (an anonymous admin) or its linked channel (the channel's admins).
+    anonymous_admin = sender.id == chat.id or statuses.get(sender.id) in ADMIN_STATUSES
     return Author(
         user_id=str(sender.id),
         display_name=sender.title or sender.username or str(sender.id),
@@ -105,7 +106,7 @@ def _author_of_sender_chat(sender: Chat, chat: Chat) -> Author:
 
 def _author(tg: TgMessage, statuses: Statuses) -> Author | None:
     if tg.sender_chat is not None:
-        return _author_of_sender_chat(tg.sender_chat, tg.chat)
+        return _author_of_sender_chat(tg.sender_chat, tg.chat, statuses)
     if tg.from_user is None:
         return None
     return author_of_user(tg.from_user, statuses)

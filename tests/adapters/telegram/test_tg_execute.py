@@ -21,7 +21,7 @@ from bot.actions import (
     Unmute,
     Warn,
 )
-from tests.adapters.telegram.fake_bot_api import FakeBotApi
+from tests.adapters.telegram.fake_bot_api import FakeBotApi, channel
 from tests.adapters.telegram.support import (
     COMMUNITY,
     GROUP,
@@ -205,7 +205,6 @@ OWNER_REF = MemberRef(COMMUNITY, str(OWNER["id"]), "Owner")
         (Ban(MemberRef(COMMUNITY, "1087968824"), None), "anonymous group admin"),
         (Mute(OWNER_REF, NOW + timedelta(hours=1)), "group owner"),
         (Kick(OWNER_REF), "group owner"),
-        (Ban(MemberRef(COMMUNITY, "-1007"), None), "posted as a channel"),
     ],
     ids=[
         "delete-anon",
@@ -214,7 +213,6 @@ OWNER_REF = MemberRef(COMMUNITY, str(OWNER["id"]), "Owner")
         "ban-anon-bot",
         "mute-owner",
         "kick-owner",
-        "ban-channel",
     ],
 )
 async def test_anonymous_admins_and_the_owner_are_never_acted_on(
@@ -331,3 +329,50 @@ async def test_execute_before_start_is_a_retryable_failure(fake: FakeBotApi) -> 
 
     assert not outcome.ok
     assert outcome.retryable
+
+
+CHANNEL_IDENTITY = MemberRef(COMMUNITY, "-1007", "Some channel")
+
+
+async def test_a_channel_identity_is_banned_with_ban_chat_sender_chat(
+    adapter: TelegramAdapter, fake: FakeBotApi
+) -> None:
+    banned = await adapter.execute(Ban(CHANNEL_IDENTITY, None, farewell="bye"))
+    unbanned = await adapter.execute(Unban(CHANNEL_IDENTITY))
+    muted = await adapter.execute(Mute(CHANNEL_IDENTITY, NOW + timedelta(hours=1)))
+
+    assert banned.ok
+    assert unbanned.ok
+    assert not muted.ok
+    assert "only ban" in muted.detail
+    assert [m for m, _ in fake.moderation_calls()] == ["banChatSenderChat", "unbanChatSenderChat"]
+    assert fake.calls_to("banChatSenderChat") == [{"chat_id": GROUP, "sender_chat_id": -1007}]
+
+
+async def test_messages_from_a_channel_identity_can_be_deleted(
+    adapter: TelegramAdapter, fake: FakeBotApi
+) -> None:
+    message_id = fake.push_message(GROUP, None, "spam", sender_chat=channel(-1007, "Spam"))
+
+    outcome = await adapter.execute(
+        DeleteMessage(MessageRef(COMMUNITY, str(GROUP), str(message_id), "-1007"))
+    )
+
+    assert outcome.ok
+
+
+async def test_the_linked_channel_of_a_discussion_group_is_never_acted_on(
+    harness: Harness, fake: FakeBotApi
+) -> None:
+    fake.world.chats[GROUP]["linked_chat_id"] = -1009
+    adapter = await harness.start()
+    linked = MemberRef(COMMUNITY, "-1009", "SNCB news")
+
+    outcomes = [
+        await adapter.execute(Ban(linked, None)),
+        await adapter.execute(DeleteMessage(MessageRef(COMMUNITY, str(GROUP), "5", "-1009"))),
+    ]
+
+    assert [o.ok for o in outcomes] == [False, False]
+    assert all("linked channel" in o.detail for o in outcomes)
+    assert fake.moderation_calls() == []

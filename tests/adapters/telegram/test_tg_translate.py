@@ -30,7 +30,7 @@ BINDING = ChatBinding("sncb", -1001000000099)
 JAN = user(501, "Jan", "jan_p")
 MARIE = user(502, "Marie", "marie_l")
 WHEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-STATUSES = {601: "administrator", 602: "creator"}
+STATUSES = {601: "administrator", 602: "creator", -1009: "administrator"}  # -1009: linked
 
 
 def tg(text: str | None = "hello", message_id: int = 10, **fields: Any) -> TgMessage:
@@ -182,8 +182,9 @@ def test_comment_in_a_channel_discussion_group_keeps_its_thread() -> None:
             True,
         ),
         (tg("x", sender_chat=channel(-1007, "Some channel")), "-1007", False, False, False),
+        (tg("x", sender_chat=channel(-1009, "SNCB news")), "-1009", True, False, True),
     ],
-    ids=["member", "admin", "owner", "anonymous-admin", "posting-as-channel"],
+    ids=["member", "admin", "owner", "anonymous-admin", "posting-as-channel", "linked-channel"],
 )
 def test_author_flags(
     message: TgMessage, user_id: str, admin: bool, owner: bool, anonymous: bool

@@ -141,6 +141,8 @@ class FakeBotApi:
             "restrictChatMember",
             "banChatMember",
             "unbanChatMember",
+            "banChatSenderChat",
+            "unbanChatSenderChat",
         }
         return [(c.method, c.params) for c in self.calls if c.method in acting]
 

@@ -205,6 +205,13 @@ def handle(world: World, method: str, params: JSON) -> Any:
             "file_size": len(world.files[file_id]),
             "file_path": f"files/{file_id}.bin",
         }
+    if method in ("banChatSenderChat", "unbanChatSenderChat"):
+        chat_id = _int(params, "chat_id")
+        world.chat(chat_id)
+        if not world.bot_can(chat_id, "can_restrict_members"):
+            raise not_enough_rights("restrict/unrestrict chat member")
+        _int(params, "sender_chat_id")
+        return True
     if method == "answerCallbackQuery":
         return True
     raise ApiError(404, "Not Found: method not found")
