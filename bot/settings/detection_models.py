@@ -1,0 +1,98 @@
+"""Detection settings of a community: thresholds, review band, custom terms."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Annotated
+
+import re2
+from pydantic import AfterValidator, Field, model_validator
+
+from bot.settings.common import ConfigLanguage, Probability, StrictModel
+from bot.verdicts import Category, CustomTerms
+
+__all__ = ["CategoryThresholds", "CustomTermsSettings", "DetectionSettings", "ThresholdOverrides"]
+
+
+class CategoryThresholds(StrictModel):
+    """Act on a category when its score is at or above its threshold."""
+
+    insult: Probability = 0.80
+    hate: Probability = 0.75
+    sexual: Probability = 0.80
+    threat: Probability = 0.70
+    trolling: Probability = 0.90
+
+    def of(self, category: Category) -> float:
+        value: float = getattr(self, category.value)
+        return value
+
+
+class ThresholdOverrides(StrictModel):
+    """Some categories' thresholds replaced (per language, or by an override)."""
+
+    insult: Probability | None = None
+    hate: Probability | None = None
+    sexual: Probability | None = None
+    threat: Probability | None = None
+    trolling: Probability | None = None
+
+    def of(self, category: Category) -> float | None:
+        value: float | None = getattr(self, category.value)
+        return value
+
+    def applied_to(self, base: CategoryThresholds) -> CategoryThresholds:
+        changes = {c.value: self.of(c) for c in Category if self.of(c) is not None}
+        return base.model_copy(update=changes)
+
+
+def _compiles_with_re2(pattern: str) -> str:
+    try:
+        re2.compile(pattern)
+    except re2.error as error:
+        raise ValueError(f"invalid RE2 pattern {pattern!r}: {error}") from None
+    return pattern
+
+
+Term = Annotated[str, Field(min_length=1, max_length=200)]
+Pattern = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_compiles_with_re2)]
+
+
+class CustomTermsSettings(StrictModel):
+    """The community's own words: deny terms / RE2 patterns per category, and allowed terms."""
+
+    deny: dict[Category, tuple[Term, ...]] = Field(default_factory=dict)
+    deny_patterns: dict[Category, tuple[Pattern, ...]] = Field(default_factory=dict)
+    allow: tuple[Term, ...] = ()
+
+    def to_custom_terms(self) -> CustomTerms:
+        return CustomTerms(
+            deny=MappingProxyType(dict(self.deny)),
+            deny_patterns=MappingProxyType(dict(self.deny_patterns)),
+            allow=self.allow,
+        )
+
+
+class DetectionSettings(StrictModel):
+    """``review_low``: scores in [review_low, threshold) go to moderators instead of acting."""
+
+    thresholds: CategoryThresholds = CategoryThresholds()
+    language_thresholds: dict[ConfigLanguage, ThresholdOverrides] = Field(default_factory=dict)
+    review_low: ThresholdOverrides = ThresholdOverrides(insult=0.6, hate=0.55, threat=0.5)
+    custom_terms: CustomTermsSettings = CustomTermsSettings()
+
+    @model_validator(mode="after")
+    def _review_below_threshold(self) -> DetectionSettings:
+        for category in Category:
+            low = self.review_low.of(category)
+            if low is not None and low >= self.thresholds.of(category):
+                raise ValueError(
+                    f"review_low.{category.value} ({low}) must be below "
+                    f"thresholds.{category.value} ({self.thresholds.of(category)})"
+                )
+        return self
+
+    def thresholds_for(self, lang: str) -> CategoryThresholds:
+        """Thresholds with the per-language overrides of ``lang`` applied."""
+        overrides = self.language_thresholds.get(lang)  # type: ignore[call-overload]
+        return overrides.applied_to(self.thresholds) if overrides else self.thresholds
