@@ -14,40 +14,33 @@ import hmac
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from telegram import CallbackQuery, Chat, Update
-from telegram import Message as TgMessage
+from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from adapters.telegram.authority import MemberAuthority
 from adapters.telegram.calls import ApiCaller, RetryPolicy
 from adapters.telegram.commands import publish_commands
-from adapters.telegram.config import ChatBinding, TelegramAdapterConfig, UpdateMode
+from adapters.telegram.config import TelegramAdapterConfig, UpdateMode
 from adapters.telegram.execute import TelegramExecutor
 from adapters.telegram.flood import FloodGuard
 from adapters.telegram.offsets import FileOffsetStore, MemoryOffsetStore, OffsetStore
 from adapters.telegram.replies import ReplyRenderer
 from adapters.telegram.rights import RightsMonitor
+from adapters.telegram.routing import UpdateRouter
 from adapters.telegram.translate import (
     FILE_URL_PREFIX,
     PLATFORM,
-    CommandError,
-    callback_to_command,
-    parse_callback_data,
-    to_command,
-    to_message,
-    with_status,
 )
 from adapters.telegram.users import SeenUsers
 from bot.actions import Action, ActionOutcome, Capability
 from bot.clock import SystemClock
-from bot.events import Attachment, CommandCall, CommandReply
-from bot.ports import Clock, EventSink
+from bot.events import Attachment
+from bot.ports import Clock, EventSink, PlatformAdapter
 
 __all__ = ["ALLOWED_UPDATES", "SECRET_TOKEN_HEADER", "TelegramAdapter"]
 
@@ -57,11 +50,6 @@ SECRET_TOKEN_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Telegram restarts update ids at random after a week without updates; only ids this close
 # below the saved offset are treated as replays of what was already handled.
 REPLAY_WINDOW = 100_000
-MAX_CALLBACK_ANSWER = 200
-PRIVATE_CHAT_HELP = (
-    "Pas ici / Niet hier (pasici.be) moderates Telegram groups. Nothing to do here: now that "
-    "you have started me, I can send you private answers to the commands you use in a group."
-)
 CAPABILITIES = frozenset(
     {
         Capability.NOTICE,
@@ -103,7 +91,7 @@ class TelegramAdapter:
         self._rights: RightsMonitor | None = None
         self._replies: ReplyRenderer | None = None
         self._last_update_id: int | None = None
-        self._unwatched_reported: set[int] = set()
+        self._router: UpdateRouter | None = None
         self._summary_task: asyncio.Task[None] | None = None
         self.bot_username = ""
 
@@ -121,9 +109,34 @@ class TelegramAdapter:
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self, sink: EventSink) -> None:
-        """Connect, publish commands, check rights, then poll (or await webhooks); returns."""
+        """Connect, publish commands, check rights, then poll (or await webhooks); returns.
+
+        Raises RuntimeError with a readable reason when Telegram refuses the token or cannot
+        be reached; nothing is left running then.
+        """
         if self._app is not None:
             raise RuntimeError("TelegramAdapter is already started")
+        app = self._build_application()
+        try:
+            await app.initialize()
+        except TelegramError as error:
+            raise RuntimeError(self._start_failure(error)) from error
+        self._wire(app, sink)
+        self._last_update_id = await self._offsets.load()
+        self._app = app
+        try:
+            await self._connect(app)
+        except TelegramError as error:
+            await self.stop()
+            raise RuntimeError(self._start_failure(error)) from error
+        self._summary_task = asyncio.create_task(self._summaries_loop())
+
+    def _start_failure(self, error: TelegramError) -> str:
+        if isinstance(error, InvalidToken):
+            return f"Telegram refused the bot token: {error.message}"
+        return f"cannot start the Telegram adapter at {self.config.base_url}: {error.message}"
+
+    def _build_application(self) -> Application[Any, Any, Any, Any, Any, Any]:
         config = self.config
         timeout = config.http_timeout_seconds
         builder = (
@@ -141,29 +154,43 @@ class TelegramAdapter:
         app = builder.build()
         app.add_handler(TypeHandler(Update, self._on_update))
         app.add_error_handler(self._on_error)
-        try:
-            await app.initialize()
-        except InvalidToken as error:
-            raise RuntimeError(f"Telegram refused the bot token: {error.message}") from error
+        return app
+
+    def _wire(self, app: Application[Any, Any, Any, Any, Any, Any], sink: EventSink) -> None:
+        config = self.config
         self._sink = sink
         self.bot_username = app.bot.username
         self._authority = MemberAuthority(app.bot, config.member_cache_seconds, self._monotonic)
-        caller = ApiCaller(
-            RetryPolicy(
-                config.max_retry_wait_seconds,
-                config.network_retries,
-                config.network_retry_delay_seconds,
-            ),
-            self._sleep,
+        policy = RetryPolicy(
+            config.max_retry_wait_seconds,
+            config.network_retries,
+            config.network_retry_delay_seconds,
         )
         executor = TelegramExecutor(
-            app.bot, config, self._authority, self.flood, caller, self._clock
+            app.bot,
+            config,
+            self._authority,
+            self.flood,
+            ApiCaller(policy, self._sleep),
+            self._clock,
         )
         self._executor = executor
         self._rights = RightsMonitor(config, executor.post_to_mod_log)
         self._replies = ReplyRenderer(app.bot, config, self.flood)
-        self._last_update_id = await self._offsets.load()
-        self._app = app
+        self._router = UpdateRouter(
+            config,
+            sink,
+            self._authority,
+            self._rights,
+            self._replies,
+            self.users,
+            self._clock,
+            self.bot_username,
+        )
+
+    async def _connect(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        assert self._rights is not None
+        config = self.config
         await app.start()
         await publish_commands(app.bot, config)
         await self._rights.check_all(app.bot)
@@ -180,9 +207,9 @@ class TelegramAdapter:
                 secret_token=config.webhook_secret_token,
                 allowed_updates=list(ALLOWED_UPDATES),
             )
-        self._summary_task = asyncio.create_task(self._summaries_loop())
 
     async def stop(self) -> None:
+        """Stop polling (confirming handled updates to Telegram), then shut PTB down."""
         app, self._app = self._app, None
         if app is None:
             return
@@ -196,6 +223,7 @@ class TelegramAdapter:
         if app.running:
             await app.stop()
         await app.shutdown()
+        self._executor = None
 
     async def fetch_attachment(self, attachment: Attachment) -> bytes | None:
         """The bytes of a message's photo/file (for the image detector); None if unavailable.
@@ -258,7 +286,8 @@ class TelegramAdapter:
             log.info("update %s was handled before the restart - skipped", update.update_id)
             return
         try:
-            await self._dispatch(update)
+            assert self._router is not None
+            await self._router.dispatch(update)
         except Exception:
             log.exception("update %s could not be handled", update.update_id)
         finally:
@@ -268,139 +297,6 @@ class TelegramAdapter:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("python-telegram-bot error for %r: %s", update, context.error)
-
-    async def _dispatch(self, update: Update) -> None:
-        assert self._authority is not None
-        assert self._rights is not None
-        if update.callback_query is not None:
-            await self._on_callback(update.callback_query)
-        elif update.chat_member is not None:
-            self._authority.observe(update.chat_member)
-            self.users.remember(update.chat_member.new_chat_member.user)
-        elif update.my_chat_member is not None:
-            change = update.my_chat_member
-            self._authority.observe(change)
-            await self._rights.observe(change.chat.id, change.new_chat_member)
-        elif update.message is not None:
-            await self._on_message(update.message, edited=False)
-        elif update.edited_message is not None:
-            await self._on_message(update.edited_message, edited=True)
-        else:
-            log.debug("update %s of an unhandled kind ignored", update.update_id)
-
-    def _remember_users(self, tg: TgMessage) -> None:
-        self.users.remember(tg.from_user)
-        if tg.reply_to_message is not None:
-            self.users.remember(tg.reply_to_message.from_user)
-        for entity in tg.entities:
-            self.users.remember(entity.user)
-        for newcomer in tg.new_chat_members:
-            self.users.remember(newcomer)
-
-    def _mod_log_binding(self, chat_id: int) -> ChatBinding | None:
-        """Commands typed in a mod-log chat belong to the one community it serves."""
-        communities = self.config.communities_logged_in(chat_id)
-        return ChatBinding(communities[0], chat_id) if len(communities) == 1 else None
-
-    async def _on_message(self, tg: TgMessage, *, edited: bool) -> None:
-        assert self._sink is not None
-        assert self._authority is not None
-        self._remember_users(tg)
-        chat_id = tg.chat.id
-        binding = self.config.binding(chat_id)
-        watched = binding is not None
-        if binding is None:
-            binding = self._mod_log_binding(chat_id)
-        if binding is None and tg.chat.type == Chat.PRIVATE:
-            await self._on_private_message(tg)
-            return
-        if binding is None:
-            if chat_id not in self._unwatched_reported:
-                self._unwatched_reported.add(chat_id)
-                log.warning(
-                    "messages from Telegram chat %s (%s) are ignored: it is not in the "
-                    "telegram chats of any community",
-                    chat_id,
-                    tg.chat.title or tg.chat.type,
-                )
-            return
-        admins = await self._authority.admins(chat_id) if watched else {}
-        parsed = to_command(tg, binding, admins, self.users, self.bot_username, self._clock.now())
-        if parsed is not None:
-            if edited:
-                log.info("edited command in chat %s not re-run", chat_id)
-            else:
-                await self._run_command(tg, binding, parsed)
-            return
-        if not watched:
-            return
-        message = to_message(tg, binding, admins, edited=edited)
-        if message is None:
-            log.debug("message %s in chat %s has no content to judge", tg.message_id, chat_id)
-            return
-        await self._sink.on_message(message)
-
-    async def _on_private_message(self, tg: TgMessage) -> None:
-        """Direct messages: explain what the bot is (starting it enables private answers)."""
-        assert self._replies is not None
-        text = tg.text or ""
-        if text.startswith(("/start", "/help")):
-            await self._replies.send_plain(tg.chat.id, PRIVATE_CHAT_HELP)
-        else:
-            log.debug("direct message from %s not handled (the bot works in groups)", tg.chat.id)
-
-    async def _status_chat(self, community: str, fallback: int) -> int:
-        chats = self.config.chats_of(community)
-        return chats[0] if chats else fallback
-
-    async def _with_authority(self, call: CommandCall, chat_id: int) -> CommandCall:
-        """Fill in is_platform_admin / is_owner from getChatMember (cached), for the core."""
-        assert self._authority is not None
-        invoker = call.invoker
-        if not invoker.is_anonymous_admin and not invoker.user_id.startswith("-"):
-            status = await self._authority.status(chat_id, int(invoker.user_id))
-            invoker = with_status(invoker, status)
-        target = call.target_user
-        if target is not None and not target.user_id.startswith("-"):
-            target = with_status(target, await self._authority.status(chat_id, int(target.user_id)))
-        return replace(call, invoker=invoker, target_user=target)
-
-    async def _run_command(
-        self, tg: TgMessage, binding: ChatBinding, parsed: CommandCall | CommandError
-    ) -> None:
-        assert self._sink is not None
-        assert self._replies is not None
-        if isinstance(parsed, CommandError):
-            await self._replies.answer(tg, CommandReply(ok=False, text=parsed.text, private=False))
-            return
-        call = await self._with_authority(
-            parsed, await self._status_chat(binding.community, tg.chat.id)
-        )
-        reply = await self._sink.on_command(call)
-        await self._replies.answer(tg, reply, call)
-
-    async def _on_callback(self, query: CallbackQuery) -> None:
-        assert self._sink is not None
-        assert self._replies is not None
-        action = parse_callback_data(query.data or "")
-        chat_id = query.message.chat.id if query.message is not None else 0
-        community = None
-        if action is not None:
-            community = action.community
-            if community is None:
-                binding = self._mod_log_binding(chat_id)
-                community = binding.community if binding else None
-        if action is None or community is None or self.config.mod_log_chat(community) != chat_id:
-            await self._replies.answer_callback(
-                query, "This button is not a Pas ici mod-log button (or it is outdated).", True
-            )
-            return
-        call = callback_to_command(query, community, {}, action, self._clock.now())
-        call = await self._with_authority(call, await self._status_chat(community, chat_id))
-        reply = await self._sink.on_command(call)
-        await self._replies.answer_callback(query, reply.text[:MAX_CALLBACK_ANSWER], not reply.ok)
-        if reply.ok:
-            await self._replies.annotate_mod_log(query, call, reply)
 
     # -- flood summaries -------------------------------------------------------------------
     async def flush_flood_summaries(self) -> int:
@@ -427,3 +323,9 @@ class TelegramAdapter:
                 await self.flush_flood_summaries()
             except TelegramError:
                 log.exception("posting the flood summary failed")
+
+
+if TYPE_CHECKING:
+
+    def _is_a_platform_adapter(adapter: TelegramAdapter) -> PlatformAdapter:
+        return adapter  # mypy --strict proves the Protocol fit here

@@ -6,10 +6,13 @@ import asyncio
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.offsets import FileOffsetStore, MemoryOffsetStore
-from bot.actions import AlertModerators
+from bot.actions import AlertModerators, Ban, Capability, MemberRef
 from bot.events import AttachmentKind, CommandReply
+from bot.ports import PlatformAdapter
 from tests.adapters.telegram.fake_bot_api import FakeBotApi
 from tests.adapters.telegram.support import (
     ADMIN,
@@ -311,3 +314,36 @@ async def test_start_in_a_private_chat_gets_an_explanation(
     assert answer["chat_id"] == JAN["id"]
     assert "pasici.be" in answer["text"]
     assert harness.sink.commands == []
+
+
+async def test_it_is_a_platform_adapter(adapter: TelegramAdapter) -> None:
+    assert isinstance(adapter, PlatformAdapter)
+    assert adapter.platform == "telegram"
+    assert Capability.DIRECT_MESSAGE not in adapter.capabilities
+    assert {Capability.MUTE, Capability.BAN, Capability.DELETE} <= adapter.capabilities
+
+
+async def test_a_refused_token_is_a_clear_start_error(fake: FakeBotApi) -> None:
+    adapter = TelegramAdapter(make_config(fake, token="999:wrong"))
+
+    with pytest.raises(RuntimeError, match="Telegram refused the bot token"):
+        await adapter.start(RecordingSink())
+
+    await adapter.stop()  # nothing running: a no-op
+
+
+async def test_a_failing_connect_stops_everything(fake: FakeBotApi) -> None:
+    fake.fail("getUpdates", 409, "Conflict: terminated by other getUpdates request", times=1)
+    fake.fail("deleteWebhook", 409, "Conflict: another bot instance", times=1)
+    adapter = TelegramAdapter(make_config(fake))
+
+    with pytest.raises(RuntimeError, match="cannot start the Telegram adapter"):
+        await adapter.start(RecordingSink())
+
+    outcome = await adapter.execute(Ban(MemberRef(COMMUNITY, "502"), None))
+    assert outcome.retryable  # not started
+
+
+async def test_starting_twice_is_refused(adapter: TelegramAdapter) -> None:
+    with pytest.raises(RuntimeError, match="already started"):
+        await adapter.start(RecordingSink())
