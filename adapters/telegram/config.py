@@ -7,8 +7,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-__all__ = ["ChatBinding", "TelegramAdapterConfig", "TelegramConfigError", "UpdateMode"]
+if TYPE_CHECKING:
+    from bot.settings import TelegramSettings
+
+__all__ = [
+    "ChatBinding",
+    "TelegramAdapterConfig",
+    "TelegramConfigError",
+    "UpdateMode",
+    "offset_path_for_database",
+]
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
@@ -85,6 +95,35 @@ class TelegramAdapterConfig:
         # Freeze a caller's plain dict so the config really is immutable.
         object.__setattr__(self, "chats", MappingProxyType(dict(self.chats)))
 
+    @classmethod
+    def from_settings(
+        cls, settings: TelegramSettings, *, offset_path: Path | None = None
+    ) -> TelegramAdapterConfig:
+        """Build from the bot file's ``adapters.telegram`` section (bot.settings)."""
+        base_url, base_file_url = _api_urls(str(settings.base_url) if settings.base_url else "")
+        webhook = settings.webhook
+        return cls(
+            token=settings.token.get_secret_value() if settings.token else "",
+            chats={
+                _chat_id(chat.chat_id, "chat_id"): ChatBinding(
+                    chat.community,
+                    _chat_id(chat.mod_log_chat_id, "mod_log_chat_id")
+                    if chat.mod_log_chat_id is not None
+                    else None,
+                )
+                for chat in settings.chats
+            },
+            base_url=base_url,
+            base_file_url=base_file_url,
+            mode=UpdateMode(settings.mode),
+            webhook_path=webhook.path if webhook else "/telegram/webhook",
+            webhook_secret_token=webhook.secret_token.get_secret_value() if webhook else "",
+            webhook_public_url=str(webhook.public_url) if webhook else "",
+            flood_limit_per_minute=settings.flood_limit_per_minute,
+            poll_timeout_seconds=settings.poll_timeout,
+            offset_path=offset_path,
+        )
+
     def binding(self, chat_id: int) -> ChatBinding | None:
         return self.chats.get(chat_id)
 
@@ -102,3 +141,32 @@ class TelegramAdapterConfig:
     def communities_logged_in(self, mod_log_chat_id: int) -> tuple[str, ...]:
         found = {b.community for b in self.chats.values() if b.mod_log_chat_id == mod_log_chat_id}
         return tuple(sorted(found))
+
+
+def _chat_id(value: str, field_name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise TelegramConfigError(
+            f"Telegram {field_name} must be a number like -1001234567890, got {value!r}"
+        ) from None
+
+
+def _api_urls(base_url: str) -> tuple[str, str]:
+    """(Bot API base, file base) for a self-hosted server given as ``http://host:8081[/bot]``."""
+    if not base_url:
+        return DEFAULT_BASE_URL, DEFAULT_BASE_FILE_URL
+    root = base_url.rstrip("/").removesuffix("/bot")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+def offset_path_for_database(database_url: str) -> Path | None:
+    """Where to keep the update offset: next to a SQLite database; None for PostgreSQL
+    (wire an OffsetStore backed by the store instead)."""
+    prefix = "sqlite+aiosqlite:///"
+    if not database_url.startswith(prefix):
+        return None
+    database = Path(database_url.removeprefix(prefix))
+    if not database.name or database.name == ":memory:":
+        return None
+    return database.with_name(database.name + ".telegram-offset")

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from adapters.telegram import ChatBinding, TelegramAdapterConfig, UpdateMode
-from adapters.telegram.config import TelegramConfigError
+from adapters.telegram.config import TelegramConfigError, offset_path_for_database
 from adapters.telegram.offsets import FileOffsetStore, MemoryOffsetStore
+from bot.settings import TelegramSettings
 
 
 @pytest.mark.parametrize(
@@ -79,3 +80,68 @@ async def test_memory_offset_store() -> None:
     await store.save(6)
 
     assert await store.load() == 6
+
+
+def test_from_settings_builds_the_adapter_config() -> None:
+    settings = TelegramSettings.model_validate(
+        {
+            "enabled": True,
+            "token": "123:abc",
+            "base_url": "http://127.0.0.1:8081",
+            "mode": "webhook",
+            "webhook": {
+                "path": "/tg/hook",
+                "secret_token": "s3cret_token",
+                "public_url": "https://bot.example.org",
+            },
+            "chats": [
+                {"chat_id": -1001, "community": "sncb", "mod_log_chat_id": -1099},
+                {"chat_id": "-1002", "community": "stib"},
+            ],
+            "flood_limit_per_minute": 15,
+            "poll_timeout": 25,
+        }
+    )
+
+    config = TelegramAdapterConfig.from_settings(settings, offset_path=Path("x.offset"))
+
+    assert config.token == "123:abc"
+    assert config.base_url == "http://127.0.0.1:8081/bot"
+    assert config.base_file_url == "http://127.0.0.1:8081/file/bot"
+    assert config.mode is UpdateMode.WEBHOOK
+    assert (config.webhook_path, config.webhook_secret_token) == ("/tg/hook", "s3cret_token")
+    assert config.webhook_public_url.startswith("https://bot.example.org")
+    assert dict(config.chats) == {-1001: ChatBinding("sncb", -1099), -1002: ChatBinding("stib")}
+    assert (config.flood_limit_per_minute, config.poll_timeout_seconds) == (15, 25.0)
+    assert config.offset_path == Path("x.offset")
+
+
+def test_from_settings_defaults_to_the_public_bot_api() -> None:
+    settings = TelegramSettings.model_validate({"enabled": True, "token": "1:x"})
+
+    config = TelegramAdapterConfig.from_settings(settings)
+
+    assert config.base_url == "https://api.telegram.org/bot"
+    assert config.mode is UpdateMode.POLLING
+
+
+def test_from_settings_rejects_non_numeric_chat_ids() -> None:
+    settings = TelegramSettings.model_validate(
+        {"enabled": True, "token": "1:x", "chats": [{"chat_id": "@group", "community": "sncb"}]}
+    )
+
+    with pytest.raises(TelegramConfigError, match="chat_id must be a number"):
+        TelegramAdapterConfig.from_settings(settings)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite+aiosqlite:///data/pasici.sqlite3", Path("data/pasici.sqlite3.telegram-offset")),
+        ("sqlite+aiosqlite:////var/lib/p.db", Path("/var/lib/p.db.telegram-offset")),
+        ("sqlite+aiosqlite:///:memory:", None),
+        ("postgresql+asyncpg://u@h/db", None),
+    ],
+)
+def test_offset_file_lives_next_to_a_sqlite_database(url: str, expected: Path | None) -> None:
+    assert offset_path_for_database(url) == expected
