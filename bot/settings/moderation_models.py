@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -64,7 +63,7 @@ class LadderStep(StrictModel):
 class DecaySettings(StrictModel):
     """Points expire this long after they were given (finite: pardon removes them earlier)."""
 
-    points_expire_after: Duration = Field(timedelta(days=30))
+    points_expire_after: Duration = Field("30d", validate_default=True)
 
 
 class Exemptions(StrictModel):
