@@ -347,3 +347,72 @@ async def test_a_failing_connect_stops_everything(fake: FakeBotApi) -> None:
 async def test_starting_twice_is_refused(adapter: TelegramAdapter) -> None:
     with pytest.raises(RuntimeError, match="already started"):
         await adapter.start(RecordingSink())
+
+
+@pytest.mark.parametrize("fault", ["dropped", "5xx", "429"])
+async def test_polling_survives_faults_of_get_updates(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness, fault: str
+) -> None:
+    await fake.wait_for("getUpdates")
+    if fault == "dropped":
+        fake.drop("getUpdates")
+    elif fault == "5xx":
+        fake.fail("getUpdates", 502, "Bad Gateway")
+    else:
+        fake.fail("getUpdates", 429, "Too Many Requests: retry after 1", retry_after=1)
+    fake.push_message(GROUP, JAN, "before")  # answers the pending poll; the next one fails
+    await harness.sink.wait(messages=1)
+    fake.push_message(GROUP, JAN, "after")  # PTB waits ~1 s after the failure, then polls again
+
+    await harness.sink.wait(messages=2, within=10)
+
+    assert [m.text for m in harness.sink.messages] == ["before", "after"]
+    assert len(fake.calls_to("getUpdates")) >= 3
+
+
+async def test_commands_typed_in_the_mod_log_belong_to_its_community(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    fake.push_command(MOD_LOG, ADMIN, "/case 12")
+    fake.push_message(MOD_LOG, ADMIN, "chatter between moderators is not judged")
+
+    await harness.sink.wait(commands=1)
+
+    [call] = harness.sink.commands
+    assert (call.name, call.community, dict(call.options)) == ("case", COMMUNITY, {"case": "12"})
+    assert call.invoker.is_platform_admin  # checked in the community's group
+    assert {"chat_id": GROUP, "user_id": ADMIN["id"]} in fake.calls_to("getChatMember")
+    assert harness.sink.messages == []
+
+
+async def test_a_member_who_joins_can_be_targeted_by_username(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    newcomer = {"id": 900, "is_bot": False, "first_name": "Nieuw", "username": "nieuw_lid"}
+    fake.push_chat_member(GROUP, newcomer, "left", "member")
+    fake.push_command(GROUP, ADMIN, "/warn @nieuw_lid")
+
+    await harness.sink.wait(commands=1)
+
+    target = harness.sink.commands[0].target_user
+    assert target is not None
+    assert target.user_id == "900"
+
+
+async def test_comment_under_a_channel_post_is_judged_in_its_thread(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    post = fake.push_message(
+        GROUP,
+        None,
+        "Nieuwe dienstregeling",
+        sender_chat={"id": -1009, "type": "channel", "title": "SNCB news"},
+        is_automatic_forward=True,
+    )
+    fake.push_message(GROUP, JAN, "waardeloos bedrijf", reply_to=post, message_thread_id=post)
+
+    await harness.sink.wait(messages=1)
+
+    [comment] = harness.sink.messages  # the channel's own post is not judged
+    assert comment.text == "waardeloos bedrijf"
+    assert comment.chat.thread_id == str(post)

@@ -78,7 +78,7 @@ class FakeBotApi:
         app.router.add_post("/bot{token}/{method}", self._serve)
         app.router.add_get("/bot{token}/{method}", self._serve)
         app.router.add_get("/file/bot{token}/files/{name}", self._serve_file)
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
+        self._runner = web.AppRunner(app, shutdown_timeout=0.1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
