@@ -168,19 +168,7 @@ class TelegramExecutor:
         if not self._flood.try_send(target):
             self._flood.defer(target, text)
             return ActionOutcome(ok=True, detail="held back by the flood limit for the digest")
-        markup = None
-        if action.case_number is not None:
-            markup = InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            label,
-                            callback_data=callback_data(verb, action.case_number, action.community),
-                        )
-                        for verb, label in MODLOG_BUTTONS
-                    ]
-                ]
-            )
+        markup = _mod_log_buttons(action)
         await self._call(
             "mod-log entry", lambda: self._bot.send_message(target, text, reply_markup=markup)
         )
@@ -299,6 +287,24 @@ class TelegramExecutor:
         except ApiFailure as failure:
             return f"farewell not delivered ({failure.outcome.detail})"
         return "farewell sent by private message"
+
+
+def _mod_log_buttons(action: AlertModerators) -> InlineKeyboardMarkup | None:
+    """Confirm / undo / escalate for a case, and a link to the message when there is one."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if action.case_number is not None:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    label, callback_data=callback_data(verb, action.case_number, action.community)
+                )
+                for verb, label in MODLOG_BUTTONS
+            ]
+        )
+    link = action.message.link if action.message is not None else ""
+    if link.startswith("https://"):
+        rows.append([InlineKeyboardButton("Open the message", url=link)])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def _ban_until(until: datetime | None, now: datetime) -> datetime | None:

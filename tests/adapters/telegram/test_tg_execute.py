@@ -376,3 +376,15 @@ async def test_the_linked_channel_of_a_discussion_group_is_never_acted_on(
     assert [o.ok for o in outcomes] == [False, False]
     assert all("linked channel" in o.detail for o in outcomes)
     assert fake.moderation_calls() == []
+
+
+async def test_alert_links_to_the_message_when_it_has_a_link(
+    adapter: TelegramAdapter, fake: FakeBotApi
+) -> None:
+    link = "https://t.me/sncb_riders/1234"
+    message = MessageRef(COMMUNITY, str(GROUP), "1234", str(MARIE["id"]), link=link)
+
+    await adapter.execute(AlertModerators(COMMUNITY, "Review please", review=True, message=message))
+
+    [sent] = fake.calls_to("sendMessage")
+    assert sent["reply_markup"]["inline_keyboard"] == [[{"text": "Open the message", "url": link}]]
