@@ -1,0 +1,258 @@
+"""Cases (numbered per community), their outcomes and the member row a case creates."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.actions import ActionOutcome
+from bot.records import BOT_ACTOR, AuditEntry, CaseRecord, CaseStatus, NewCase
+from bot.store.audit_repository import insert_audit
+from bot.store.errors import StoreConstraintError
+from bot.store.sql_helpers import decode_spans, encode_spans, upsert_insert
+from bot.store.strike_repository import insert_strike
+from bot.store.tables import case_outcomes, cases, communities, members
+
+__all__ = [
+    "case_of",
+    "list_cases",
+    "list_cases_of_user",
+    "load_case",
+    "open_case",
+    "record_outcome",
+    "update_case",
+]
+
+
+async def next_case_number(connection: AsyncConnection, community: str, now: datetime) -> int:
+    """Allocate the community's next number; the UPDATE row-locks the counter until commit."""
+    await connection.execute(
+        upsert_insert(connection, communities)
+        .values(key=community, last_case_number=0, created_at=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    result = await connection.execute(
+        update(communities)
+        .where(communities.c.key == community)
+        .values(last_case_number=communities.c.last_case_number + 1)
+        .returning(communities.c.last_case_number)
+    )
+    return int(result.scalar_one())
+
+
+async def _touch_member(connection: AsyncConnection, case: NewCase) -> None:
+    statement = upsert_insert(connection, members).values(
+        community=case.community,
+        user_id=case.user_id,
+        platform=case.platform,
+        user_name=case.user_name,
+        first_seen_at=case.created_at,
+        last_seen_at=case.created_at,
+    )
+    await connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["community", "user_id"],
+            set_={
+                "platform": statement.excluded.platform,
+                "user_name": statement.excluded.user_name,
+                "last_seen_at": statement.excluded.last_seen_at,
+            },
+        )
+    )
+
+
+async def open_case(connection: AsyncConnection, case: NewCase) -> CaseRecord:
+    """Case + strike (when it carries points) + audit entry, in the caller's transaction."""
+    if case.points < 0:
+        raise StoreConstraintError(f"a case cannot carry negative points ({case.points})")
+    number = await next_case_number(connection, case.community, case.created_at)
+    await _touch_member(connection, case)
+    result = await connection.execute(
+        cases.insert().values(
+            community=case.community,
+            number=number,
+            platform=case.platform,
+            user_id=case.user_id,
+            user_name=case.user_name,
+            action=case.action,
+            actor=case.actor,
+            reason=case.reason,
+            created_at=case.created_at,
+            status=case.status.value,
+            category=case.category,
+            score=case.score,
+            lang=case.lang,
+            channel_id=case.channel_id,
+            message_id=case.message_id,
+            message_text=case.message_text,
+            message_link=case.message_link,
+            spans=encode_spans(case.spans),
+            reasons=json.dumps(list(case.reasons), ensure_ascii=False),
+            points=case.points,
+            evidence=case.evidence,
+            legal_hold=False,
+            shadow=case.shadow,
+            action_until=case.action_until,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    case_id = int(key[0])
+    if case.points > 0:
+        await insert_strike(connection, case_id, case, number)
+    detail = f"{case.action}; {case.points} point(s)" + ("; shadow" if case.shadow else "")
+    await insert_audit(
+        connection,
+        AuditEntry(
+            community=case.community,
+            actor=case.actor,
+            action="case_opened",
+            created_at=case.created_at,
+            target_user_id=case.user_id,
+            case_number=number,
+            reason=case.reason,
+            detail=detail,
+        ),
+    )
+    opened = await load_case(connection, case.community, number)
+    assert opened is not None
+    return opened
+
+
+def _outcome_text(action: str, ok: bool, detail: str) -> str:
+    if ok:
+        return f"{action}: ok ({detail})" if detail else f"{action}: ok"
+    return f"{action}: failed: {detail}" if detail else f"{action}: failed"
+
+
+def case_of(row: Any, outcomes: tuple[str, ...] = ()) -> CaseRecord:
+    return CaseRecord(
+        id=row.id,
+        community=row.community,
+        number=row.number,
+        platform=row.platform,
+        user_id=row.user_id,
+        user_name=row.user_name,
+        action=row.action,
+        actor=row.actor,
+        reason=row.reason,
+        created_at=row.created_at,
+        status=CaseStatus(row.status),
+        category=row.category,
+        score=row.score,
+        lang=row.lang,
+        channel_id=row.channel_id,
+        message_id=row.message_id,
+        message_text=row.message_text,
+        message_link=row.message_link,
+        spans=decode_spans(row.spans),
+        reasons=tuple(json.loads(row.reasons)),
+        points=row.points,
+        evidence=bool(row.evidence),
+        legal_hold=bool(row.legal_hold),
+        shadow=bool(row.shadow),
+        action_until=row.action_until,
+        outcomes=outcomes,
+    )
+
+
+async def _with_outcomes(connection: AsyncConnection, rows: Sequence[Any]) -> list[CaseRecord]:
+    if not rows:
+        return []
+    found: dict[int, list[str]] = {row.id: [] for row in rows}
+    outcome_rows = await connection.execute(
+        select(case_outcomes)
+        .where(case_outcomes.c.case_id.in_(list(found)))
+        .order_by(case_outcomes.c.id)
+    )
+    for outcome in outcome_rows:
+        found[outcome.case_id].append(_outcome_text(outcome.action, outcome.ok, outcome.detail))
+    return [case_of(row, tuple(found[row.id])) for row in rows]
+
+
+async def load_case(connection: AsyncConnection, community: str, number: int) -> CaseRecord | None:
+    rows = (
+        await connection.execute(
+            select(cases).where(cases.c.community == community, cases.c.number == number)
+        )
+    ).all()
+    loaded = await _with_outcomes(connection, rows)
+    return loaded[0] if loaded else None
+
+
+async def list_cases(
+    connection: AsyncConnection, community: str, user_id: str | None, limit: int
+) -> Sequence[CaseRecord]:
+    """Newest first."""
+    query = select(cases).where(cases.c.community == community)
+    if user_id is not None:
+        query = query.where(cases.c.user_id == user_id)
+    rows = (await connection.execute(query.order_by(cases.c.number.desc()).limit(limit))).all()
+    return await _with_outcomes(connection, rows)
+
+
+async def list_cases_of_user(connection: AsyncConnection, user_id: str) -> Sequence[CaseRecord]:
+    """Every case of ``user_id`` in every community (for a data export)."""
+    query = select(cases).where(cases.c.user_id == user_id)
+    rows = (await connection.execute(query.order_by(cases.c.community, cases.c.number))).all()
+    return await _with_outcomes(connection, rows)
+
+
+async def update_case(
+    connection: AsyncConnection,
+    community: str,
+    number: int,
+    values: dict[str, object],
+    audit: AuditEntry,
+) -> CaseRecord | None:
+    """Change columns of one case and audit it; None if there is no such case."""
+    result = await connection.execute(
+        update(cases).where(cases.c.community == community, cases.c.number == number).values(values)
+    )
+    if result.rowcount == 0:
+        return None
+    updated = await load_case(connection, community, number)
+    assert updated is not None
+    await insert_audit(connection, audit)
+    return updated
+
+
+async def record_outcome(
+    connection: AsyncConnection,
+    community: str,
+    number: int,
+    action: str,
+    outcome: ActionOutcome,
+    now: datetime,
+) -> None:
+    row = (
+        await connection.execute(
+            select(cases.c.id, cases.c.user_id).where(
+                cases.c.community == community, cases.c.number == number
+            )
+        )
+    ).first()
+    if row is not None:
+        await connection.execute(
+            case_outcomes.insert().values(
+                case_id=row.id, action=action, ok=outcome.ok, detail=outcome.detail, created_at=now
+            )
+        )
+    await insert_audit(
+        connection,
+        AuditEntry(
+            community=community,
+            actor=BOT_ACTOR,
+            action=action,
+            created_at=now,
+            target_user_id=None if row is None else row.user_id,
+            case_number=number,
+            detail=("ok" if outcome.ok else "failed")
+            + (f": {outcome.detail}" if outcome.detail else ""),
+        ),
+    )

@@ -1,0 +1,26 @@
+"""Errors the store raises: each carries a message a person running the bot can act on."""
+
+from __future__ import annotations
+
+__all__ = [
+    "DatabaseNotMigratedError",
+    "StoreConstraintError",
+    "StoreError",
+    "StoreUnavailableError",
+]
+
+
+class StoreError(Exception):
+    """Base class of every store error; ``str(error)`` is a human message."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached or written (locked, read-only, missing directory, down)."""
+
+
+class DatabaseNotMigratedError(StoreError):
+    """The schema is missing or older than this code: run ``pasici db upgrade``."""
+
+
+class StoreConstraintError(StoreError):
+    """A write broke an integrity rule (bad input); the whole transaction was rolled back."""
