@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AnyHttpUrl, BeforeValidator, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AnyHttpUrl,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.records import RetentionPolicy
 from bot.settings.common import PlatformId, StrictModel
@@ -83,7 +91,9 @@ def _days(value: Any) -> Any:
     return None if isinstance(value, str) and value.strip().lower() == "forever" else value
 
 
-RetentionDays = Annotated[int | None, BeforeValidator(_days), Field(ge=1, le=36_500)]
+RetentionDays = Annotated[
+    Annotated[int, Field(ge=1, le=36_500)] | None, BeforeValidator(_days)
+]
 
 
 class RetentionSettings(StrictModel):
@@ -130,9 +140,16 @@ class DiscordGuild(StrictModel):
     mute_role_id: PlatformId | None = None
 
 
+def _token_when_enabled(token: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+    # ``enabled`` is declared before ``token``, so it is already in info.data.
+    if info.data.get("enabled") and (token is None or not token.get_secret_value().strip()):
+        raise ValueError("a token is required when the adapter is enabled")
+    return token
+
+
 class DiscordSettings(StrictModel):
     enabled: bool = False
-    token: SecretStr | None = None
+    token: SecretStr | None = Field(None, validate_default=True)
     api_base_url: AnyHttpUrl | None = None
     gateway_url: Annotated[str, Field(pattern=r"^wss?://\S+$")] | None = None
     shard_count: int | None = Field(None, ge=1, le=10_000)
@@ -143,10 +160,10 @@ class DiscordSettings(StrictModel):
     exempt_channel_ids: tuple[PlatformId, ...] = ()
     message_content_intent: bool = True
 
+    _token = field_validator("token")(_token_when_enabled)
+
     @model_validator(mode="after")
     def _consistent(self) -> DiscordSettings:
-        if self.enabled and (self.token is None or not self.token.get_secret_value().strip()):
-            raise ValueError("token is required when the Discord adapter is enabled")
         if self.shard_ids is not None:
             if self.shard_count is None:
                 raise ValueError("shard_ids needs shard_count")
@@ -189,7 +206,7 @@ class TelegramChat(StrictModel):
 
 class TelegramSettings(StrictModel):
     enabled: bool = False
-    token: SecretStr | None = None
+    token: SecretStr | None = Field(None, validate_default=True)
     base_url: AnyHttpUrl | None = None
     mode: Literal["polling", "webhook"] = "polling"
     webhook: TelegramWebhook | None = None
@@ -197,10 +214,10 @@ class TelegramSettings(StrictModel):
     flood_limit_per_minute: int = Field(20, ge=1, le=60)
     poll_timeout: float = Field(30.0, ge=0, le=600)
 
+    _token = field_validator("token")(_token_when_enabled)
+
     @model_validator(mode="after")
     def _consistent(self) -> TelegramSettings:
-        if self.enabled and (self.token is None or not self.token.get_secret_value().strip()):
-            raise ValueError("token is required when the Telegram adapter is enabled")
         if self.mode == "webhook" and self.webhook is None:
             raise ValueError("mode webhook needs a webhook section: path, secret_token, public_url")
         ids = [chat.chat_id for chat in self.chats]

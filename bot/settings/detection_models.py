@@ -47,10 +47,15 @@ class ThresholdOverrides(StrictModel):
 
 
 def _compiles_with_re2(pattern: str) -> str:
+    options = re2.Options()
+    options.log_errors = False  # the error goes into the config message, not to stderr
     try:
-        re2.compile(pattern)
+        re2.compile(pattern, options)
     except re2.error as error:
-        raise ValueError(f"invalid RE2 pattern {pattern!r}: {error}") from None
+        detail = error.args[0] if error.args else error
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        raise ValueError(f"invalid RE2 pattern {pattern!r}: {detail}") from None
     return pattern
 
 

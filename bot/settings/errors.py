@@ -48,8 +48,25 @@ class ConfigError(Exception):
 def validation_messages(
     source: YamlSource, model: type[BaseModel], error: ValidationError
 ) -> list[str]:
-    """Every error of ``error`` as a line pointing into ``source``."""
-    return [_message(source, model, detail) for detail in error.errors(include_url=False)]
+    """Every error of ``error`` as a line pointing into ``source``, in line order.
+
+    Left out: a "too short" error on a list whose items failed (it only echoes them), and
+    errors under a key whose ``${ENV}`` reference was unset (already reported).
+    """
+    details = error.errors(include_url=False)
+    locs = [tuple(detail["loc"]) for detail in details]
+    kept = [
+        (source.line_of(loc), _message(source, model, detail))
+        for detail, loc in zip(details, locs, strict=True)
+        if not (detail["type"] == "too_short" and any(_under(other, loc) for other in locs))
+        and not any(_under(loc, bad) or loc == bad for bad in source.unset_env_paths)
+    ]
+    return [message for _, message in sorted(kept, key=lambda item: item[0])]
+
+
+def _under(loc: KeyPath, parent: KeyPath) -> bool:
+    """True when ``loc`` lies strictly inside ``parent``."""
+    return len(loc) > len(parent) and loc[: len(parent)] == parent
 
 
 def _message(source: YamlSource, model: type[BaseModel], detail: ErrorDetails) -> str:

@@ -130,18 +130,9 @@ def _validate(
     try:
         validated = model.model_validate(source.data)
     except ValidationError as error:
-        for message, loc in zip(
-            validation_messages(source, model, error), _locs(error), strict=True
-        ):
-            # A missing ${ENV} was reported already; its empty value would only add noise.
-            if not any(loc[: len(bad)] == bad for bad in source.unset_env_paths):
-                errors.append(message)
+        errors.extend(validation_messages(source, model, error))
         return None, source, errors
     return (None if errors else validated), source, errors
-
-
-def _locs(error: ValidationError) -> list[tuple[str | int, ...]]:
-    return [tuple(detail["loc"]) for detail in error.errors(include_url=False)]
 
 
 def _kind(data: object) -> str:

@@ -49,6 +49,16 @@ class YamlSource:
         return f"{prefix} {where}: {message}" if where else f"{prefix} {message}"
 
 
+def _yaml_error(path: Path, error: yaml.MarkedYAMLError) -> str:
+    mark = error.problem_mark or error.context_mark
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else f"{path}"
+    problem = error.problem or error.context or "invalid YAML"
+    context = error.context_mark
+    if error.context and context is not None and error.problem:
+        problem += f" ({error.context} started at line {context.line + 1})"
+    return f"{where}: yaml error: {problem}"
+
+
 def format_key_path(key_path: KeyPath) -> str:
     """``("ladder", 2, "action")`` -> ``ladder[2].action``."""
     text = ""
@@ -76,10 +86,7 @@ def parse_yaml_text(path: Path, text: str, environ: Mapping[str, str]) -> YamlSo
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else f"{path}"
-        problem = error.problem or error.context or "invalid YAML"
-        return YamlSource(path, text, None, errors=(f"{where}: yaml error: {problem}",))
+        return YamlSource(path, text, None, errors=(_yaml_error(path, error),))
     except yaml.YAMLError as error:
         return YamlSource(path, text, None, errors=(f"{path}: yaml error: {error}",))
     finally:
