@@ -10,6 +10,7 @@ from bot.store.errors import (
     DatabaseNotMigratedError,
     StoreConstraintError,
     StoreError,
+    StoreInputError,
     StoreUnavailableError,
 )
 from bot.store.migrate import upgrade_database
@@ -20,6 +21,7 @@ __all__ = [
     "SqlStore",
     "StoreConstraintError",
     "StoreError",
+    "StoreInputError",
     "StoreUnavailableError",
     "open_store",
     "upgrade_database",

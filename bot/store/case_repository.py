@@ -20,22 +20,37 @@ from bot.store.tables import case_outcomes, cases, communities, members
 
 __all__ = [
     "case_of",
+    "ensure_community",
     "list_cases",
     "list_cases_of_user",
     "load_case",
+    "lock_community",
     "open_case",
     "record_outcome",
     "update_case",
 ]
 
 
-async def next_case_number(connection: AsyncConnection, community: str, now: datetime) -> int:
-    """Allocate the community's next number; the UPDATE row-locks the counter until commit."""
+async def ensure_community(connection: AsyncConnection, community: str, now: datetime) -> None:
     await connection.execute(
         upsert_insert(connection, communities)
         .values(key=community, last_case_number=0, created_at=now)
         .on_conflict_do_nothing(index_elements=["key"])
     )
+
+
+async def lock_community(connection: AsyncConnection, community: str, now: datetime) -> None:
+    """Serialise writers of one community until commit (PostgreSQL row lock; SQLite has one
+    writer at a time anyway)."""
+    await ensure_community(connection, community, now)
+    await connection.execute(
+        select(communities.c.key).where(communities.c.key == community).with_for_update()
+    )
+
+
+async def next_case_number(connection: AsyncConnection, community: str, now: datetime) -> int:
+    """Allocate the community's next number; the UPDATE row-locks the counter until commit."""
+    await ensure_community(connection, community, now)
     result = await connection.execute(
         update(communities)
         .where(communities.c.key == community)

@@ -23,6 +23,7 @@ from bot.store.errors import (
     DatabaseNotMigratedError,
     StoreConstraintError,
     StoreError,
+    StoreInputError,
     StoreUnavailableError,
 )
 
@@ -156,6 +157,10 @@ async def translate_errors(label: str) -> AsyncIterator[None]:
         ):
             raise  # a bug in our SQL, not a database condition: keep the real traceback
         raise translated from error
+    except exc.StatementError as error:
+        if isinstance(error.orig, ValueError):  # raised by our column types on bad input
+            raise StoreInputError(f"{label}: {error.orig}") from error
+        raise
     except (OSError, TimeoutError) as error:
         raise StoreUnavailableError(f"{label} is unreachable: {_message_of(error)}") from error
 

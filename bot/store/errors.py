@@ -6,6 +6,7 @@ __all__ = [
     "DatabaseNotMigratedError",
     "StoreConstraintError",
     "StoreError",
+    "StoreInputError",
     "StoreUnavailableError",
 ]
 
@@ -24,3 +25,7 @@ class DatabaseNotMigratedError(StoreError):
 
 class StoreConstraintError(StoreError):
     """A write broke an integrity rule (bad input); the whole transaction was rolled back."""
+
+
+class StoreInputError(StoreError, ValueError):
+    """A value the store cannot take (e.g. a naive datetime); nothing was written."""

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, delete, false, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.records import SanctionState, ScheduledAction, ScheduledKind
+from bot.store.case_repository import lock_community
 from bot.store.sql_helpers import upsert_insert
 from bot.store.tables import sanctions, scheduled_actions
 
@@ -71,6 +72,8 @@ async def schedule(
     case_number: int | None,
 ) -> ScheduledAction:
     """Replace any pending action of this kind for the member (a unique index backs this up)."""
+    # (schedule() gets no "now": a community first seen here is dated by the due time)
+    await lock_community(connection, community, due_at)
     await cancel_scheduled(connection, community, user_id, kind)
     result = await connection.execute(
         scheduled_actions.insert().values(

@@ -45,7 +45,6 @@ from bot.store.engine import (
     normalise_url,
     translate_errors,
 )
-from bot.store.errors import StoreConstraintError
 from bot.store.migrate import check_schema
 
 __all__ = ["SqlStore", "open_store"]
@@ -228,16 +227,10 @@ class SqlStore:
         due_at: datetime,
         case_number: int | None = None,
     ) -> ScheduledAction:
-        for attempt in range(1, SCHEDULE_ATTEMPTS + 1):
-            try:
-                async with self._write() as connection:
-                    return await schedule_repository.schedule(
-                        connection, community, platform, user_id, kind, due_at, case_number
-                    )
-            except StoreConstraintError:
-                if attempt == SCHEDULE_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+        async with self._write() as connection:
+            return await schedule_repository.schedule(
+                connection, community, platform, user_id, kind, due_at, case_number
+            )
 
     async def due_actions(self, now: datetime) -> Sequence[ScheduledAction]:
         async with self._read() as connection:

@@ -1,0 +1,1 @@
+"""Contract suite of the SQL store, run on every backend."""
