@@ -155,7 +155,10 @@ class FakeDiscord:
         code: int = 0,
         message: str = "",
     ) -> None:
-        """Answer the next ``times`` matching requests with ``status`` (429 gets Retry-After)."""
+        """Answer the next ``times`` matching requests with ``status`` (429 gets Retry-After).
+
+        Status 599 drops the connection without an answer (a network failure).
+        """
         headers: dict[str, str] = {}
         body: dict[str, Any] = {"message": message or f"{status}: injected", "code": code}
         if status == 429:
@@ -340,6 +343,10 @@ class FakeDiscord:
             raw = await request.read()
             body = json.loads(raw) if raw else None
         response = self._injected(request.method, path)
+        if response is not None and response.status == 599:
+            # "connection dropped": close the socket without answering
+            assert request.transport is not None
+            request.transport.close()
         if response is None:
             response = await self._route(request.method, path, body, request)
         self.requests.append(
