@@ -182,6 +182,13 @@ def test_every_evasion_technique_is_present_and_real(lang: str, split: str) -> N
     assert [row["id"] for row in plain if ZERO_WIDTH in row["text"]] == []
 
 
+@pytest.mark.parametrize(("lang", "split"), FILES)
+def test_brussels_code_switching_is_represented(lang: str, split: str) -> None:
+    mixed = [row for row in load(lang, split) if row["kind"] == "codeswitch"]
+    assert len(mixed) >= (10 if split == "train" else 3)
+    assert {row["label"] for row in mixed} >= {"ok", "insult"}
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("label", LABELS)
 def test_each_label_spans_many_scenarios_in_train(lang: str, label: str) -> None:
