@@ -91,9 +91,7 @@ def _days(value: Any) -> Any:
     return None if isinstance(value, str) and value.strip().lower() == "forever" else value
 
 
-RetentionDays = Annotated[
-    Annotated[int, Field(ge=1, le=36_500)] | None, BeforeValidator(_days)
-]
+RetentionDays = Annotated[Annotated[int, Field(ge=1, le=36_500)] | None, BeforeValidator(_days)]
 
 
 class RetentionSettings(StrictModel):
@@ -245,8 +243,12 @@ class BotSettings(StrictModel):
     adapters: AdaptersSettings = AdaptersSettings()
 
     def referenced_communities(self) -> list[tuple[tuple[str | int, ...], str]]:
-        """(key path, community key) of every enabled adapter's community reference."""
+        """(key path, community key) of every community named by an enabled adapter or a web
+        user, so the loader can check each one exists."""
         found: list[tuple[tuple[str | int, ...], str]] = []
+        for user_index, user in enumerate(self.web.users):
+            for index, key in enumerate(user.communities):
+                found.append((("web", "users", user_index, "communities", index), key))
         if self.adapters.console.enabled:
             found.append((("adapters", "console", "community"), self.adapters.console.community))
         if self.adapters.discord.enabled:

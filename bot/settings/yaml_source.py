@@ -96,6 +96,8 @@ def parse_yaml_text(path: Path, text: str, environ: Mapping[str, str]) -> YamlSo
     builder = _Builder(path, environ)
     try:
         data = builder.build(root, ())
+    except _StructureError as error:
+        return YamlSource(path, text, None, errors=(f"{path}:{error.line}: {error.problem}",))
     except yaml.YAMLError as error:  # e.g. an unknown tag or a bad merge key
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else f"{path}"
@@ -106,6 +108,20 @@ def parse_yaml_text(path: Path, text: str, environ: Mapping[str, str]) -> YamlSo
     )
 
 
+class _StructureError(Exception):
+    """The document is too big or refers to itself (alias loops, "billion laughs")."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(problem)
+        self.line = line
+        self.problem = problem
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+MAX_NODES = 200_000
+"""A config file is a few hundred nodes; aliases must not blow it up beyond this."""
+
+
 class _Builder:
     """Turn a composed node tree into Python data, recording lines and expanding ${ENV}."""
 
@@ -113,43 +129,57 @@ class _Builder:
         self._path = path
         self._environ = environ
         self._constructor = yaml.SafeLoader("")
+        self._open: set[int] = set()  # ids of nodes being built: an alias loop if seen again
+        self._budget = MAX_NODES
         self.lines: dict[KeyPath, int] = {}
         self.errors: list[str] = []
         self.unset_env_paths: set[KeyPath] = set()
 
     def build(self, node: Node, key_path: KeyPath) -> Any:
-        self.lines.setdefault(key_path, node.start_mark.line + 1)
-        if isinstance(node, MappingNode):
-            return self._mapping(node, key_path)
-        if isinstance(node, SequenceNode):
+        line = node.start_mark.line + 1
+        self.lines.setdefault(key_path, line)
+        self._budget -= 1
+        if self._budget < 0:
+            raise _StructureError(line, f"the document has more than {MAX_NODES} values")
+        if not isinstance(node, MappingNode | SequenceNode):
+            value = self._constructor.construct_object(node, deep=True)
+            if isinstance(node, ScalarNode) and isinstance(value, str):
+                return self._expand(value, key_path, line)
+            return value
+        if id(node) in self._open:
+            raise _StructureError(line, "an alias refers to the node that contains it")
+        self._open.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self._mapping(node, key_path)
             return [self.build(item, (*key_path, index)) for index, item in enumerate(node.value)]
-        value = self._constructor.construct_object(node, deep=True)
-        if isinstance(node, ScalarNode) and isinstance(value, str):
-            return self._expand(value, key_path, node.start_mark.line + 1)
-        return value
+        finally:
+            self._open.discard(id(node))
 
-    def _mapping(self, node: MappingNode, key_path: KeyPath) -> dict[Any, Any]:
-        self._constructor.flatten_mapping(node)  # resolves "<<" merge keys
-        result: dict[Any, Any] = {}
-        first_line: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = self._constructor.construct_object(key_node, deep=True)
+    def _mapping(self, node: MappingNode, key_path: KeyPath) -> dict[str, Any]:
+        own_count = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE_TAG)
+        self._constructor.flatten_mapping(node)  # "<<" merge keys: merged pairs come first
+        merged_count = len(node.value) - own_count
+        result: dict[str, Any] = {}
+        own_line: dict[str, int] = {}
+        for index, (key_node, value_node) in enumerate(node.value):
+            raw_key = self._constructor.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
-            if not isinstance(key, str | int | float | bool):
+            if not isinstance(raw_key, str | int | float | bool):
                 self.errors.append(f"{self._path}:{line}: a mapping key must be plain text")
                 continue
-            child_path = (*key_path, str(key))
-            if key in first_line:
-                self.errors.append(
-                    f"{self._path}:{line}: {_render(child_path)}: duplicate key "
-                    f"(first written at line {first_line[key]})"
-                )
-                continue
-            first_line[key] = line
+            key = str(raw_key)
+            child_path = (*key_path, key)
+            if index >= merged_count:  # written here, not merged in: duplicates are mistakes
+                if key in own_line:
+                    self.errors.append(
+                        f"{self._path}:{line}: {_render(child_path)}: duplicate key "
+                        f"(first written at line {own_line[key]})"
+                    )
+                    continue
+                own_line[key] = line
             self.lines[child_path] = line
-            result[str(key) if not isinstance(key, str) else key] = self.build(
-                value_node, child_path
-            )
+            result[key] = self.build(value_node, child_path)
         return result
 
     def _expand(self, value: str, key_path: KeyPath, line: int) -> str:

@@ -146,3 +146,23 @@ def test_shipped_configs_are_valid(path: Path) -> None:
     assert loaded.communities
     for key, policy in loaded.communities.items():
         assert policy.key == key
+
+
+def test_every_community_reference_must_exist(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text("key: c\ndisplay_name: C\n", encoding="utf-8")
+    (tmp_path / "bot.yaml").write_text(
+        "communities: [c.yaml]\n"
+        "web:\n  users:\n    - {name: an, communities: [c, x]}\n"
+        "adapters:\n  console: {community: c}\n"
+        "  discord:\n    enabled: true\n    token: t\n    guilds:\n"
+        "      - {guild_id: 1, community: y}\n"
+        "  telegram:\n    enabled: false\n    chats: [{chat_id: 5, community: z}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_all(tmp_path / "bot.yaml", environ={})
+    bot = tmp_path / "bot.yaml"
+    assert raised.value.errors == [
+        f"{bot}:4: web.users[0].communities[1]: unknown community 'x' (known: c)",
+        f"{bot}:11: adapters.discord.guilds[0].community: unknown community 'y' (known: c)",
+    ]  # the disabled telegram adapter is not checked

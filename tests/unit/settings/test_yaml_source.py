@@ -103,3 +103,30 @@ def test_malformed_yaml_reports_line_and_column(text: str, expected: str) -> Non
 )
 def test_format_key_path(path: tuple[str | int, ...], text: str) -> None:
     assert format_key_path(path) == text
+
+
+def test_keys_written_after_a_merge_override_it_without_a_duplicate_error() -> None:
+    text = "base: &b {delete: true, action: warn}\nstep:\n  <<: *b\n  delete: false\n"
+    source = parse_yaml_text(PATH, text, {})
+    assert source.errors == ()
+    assert source.data["step"] == {"delete": False, "action": "warn"}
+
+
+def test_alias_loops_are_errors_not_recursion() -> None:
+    source = parse_yaml_text(PATH, "a: &x\n  - 1\n  - *x\n", {})
+    assert source.data is None
+    assert source.errors == ("f.yaml:1: an alias refers to the node that contains it",)
+
+
+def test_alias_bombs_are_refused() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 7)]
+    source = parse_yaml_text(PATH, "\n".join(lines) + "\n", {})
+    assert source.data is None
+    assert source.errors[0].startswith("f.yaml:")
+    assert "more than 200000 values" in source.errors[0]
+
+
+def test_numeric_keys_become_text() -> None:
+    source = parse_yaml_text(PATH, "roles:\n  123: 2\n  '123': 3\n", {})
+    assert source.errors == ("f.yaml:3: roles.123: duplicate key (first written at line 2)",)
