@@ -71,6 +71,11 @@ class _PasiciClient(discord.AutoShardedClient):
         super().__init__(**options)  # type: ignore[arg-type]
         self._adapter = adapter
 
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        # discord.py waits 5 s between shard identifies (Discord's identify limit).
+        if not initial:
+            await asyncio.sleep(self._adapter.config.identify_delay_seconds)
+
     async def on_ready(self) -> None:
         self._adapter._on_ready()
 
@@ -100,6 +105,7 @@ class _SingleClient(discord.Client):
         super().__init__(**options)  # type: ignore[arg-type]
         self._adapter = adapter
 
+    before_identify_hook = _PasiciClient.before_identify_hook
     on_ready = _PasiciClient.on_ready
     on_message = _PasiciClient.on_message
     on_raw_message_edit = _PasiciClient.on_raw_message_edit

@@ -49,6 +49,8 @@ class DiscordAdapterConfig:
     members_intent: bool = False
     ready_timeout_seconds: float = 30.0
     guild_ready_timeout_seconds: float = 2.0
+    # Pause between shard IDENTIFYs (Discord allows one per 5 s per max_concurrency bucket).
+    identify_delay_seconds: float = 5.0
     # Our own retry loop for actions, on top of discord.py's rate limiter.
     action_attempts: int = 3
     action_retry_base_seconds: float = 0.5

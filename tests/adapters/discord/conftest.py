@@ -39,6 +39,7 @@ def make_config(fake: FakeDiscord, **overrides: object) -> DiscordAdapterConfig:
         "exempt_channel_ids": frozenset({EXEMPT_CHANNEL_ID}),
         "ready_timeout_seconds": 5.0,
         "guild_ready_timeout_seconds": 0.05,
+        "identify_delay_seconds": 0.0,
         "action_retry_base_seconds": 0.01,
         "action_retry_max_wait_seconds": 0.5,
     }

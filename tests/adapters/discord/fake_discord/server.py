@@ -86,6 +86,10 @@ class FakeDiscord:
         self.identify_count = 0
         self.resume_count = 0
         self.gateway_opcodes: list[int] = []
+        # Failure modes: close IDENTIFY with this code (4004 bad token, 4014 intents), or go silent.
+        self.identify_close_code: int | None = None
+        self.send_ready = True
+        self.identify_payloads: list[dict[str, Any]] = []
         self._injections: list[_Injection] = []
         self._sessions: dict[str, _Session] = {}
         self._session_ids = itertools.count(1)
@@ -283,14 +287,19 @@ class FakeDiscord:
         return ws
 
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        if data.get("token") != self.token:
-            await ws.close(code=4004, message=b"Authentication failed.")
+        if data.get("token") != self.token or self.identify_close_code is not None:
+            await ws.close(code=self.identify_close_code or 4004, message=b"refused")
             return
         self.identify_count += 1
+        self.identify_payloads.append(data)
+        if not self.send_ready:
+            return
         shard = tuple(data.get("shard") or (0, 1))
         session = _Session(f"fake-session-{next(self._session_ids)}", (shard[0], shard[1]), ws)
         self._sessions[session.session_id] = session
-        guild_ids = [self.guild.guild_id]
+        guild_ids = [
+            gid for gid in [self.guild.guild_id] if (gid >> 22) % shard[1] == shard[0]
+        ]
         ready = {
             "v": 10,
             "user": user_payload(BOT_ID, "pasici", bot=True),
