@@ -1,0 +1,194 @@
+"""The rules layer's full answer (``RuleAnalysis``): stable, documented, used as model features.
+
+Offsets: ``TermMatch.start``/``end`` index the NORMALISED text (``RuleAnalysis.normalised.text``);
+every ``span`` is in ORIGINAL text offsets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.detection.normalise import NormalisedText
+from bot.verdicts import Category, Language, Span
+
+__all__ = [
+    "FEATURE_NAMES",
+    "RuleAnalysis",
+    "RuleHit",
+    "Suppressor",
+    "Target",
+    "TermMatch",
+]
+
+
+class Target(StrEnum):
+    """Who or what a rule hit is aimed at."""
+
+    SECOND_PERSON = "second_person"  # "you are a...", "t'es un...", "du Idiot"
+    THIRD_PERSON = "third_person"  # "he is a...", "@anna is a...", "the community manager is..."
+    GROUP = "group"  # a protected group ("immigrants are vermin")
+    PRODUCT = "product"  # the app, the train, the service: criticism, never abuse
+    NONE = "none"  # no target found
+
+
+class Suppressor(StrEnum):
+    """Why a rule hit does not count."""
+
+    NEGATION = "negation"  # "I don't think you're an idiot"
+    QUOTE = "quote"  # inside quotation marks or reported speech ("he called me X")
+    COUNTER_SPEECH = "counter_speech"  # "stop calling people X", "saying X is racist"
+    IDIOM = "idiom"  # "killing it", "mort de rire", "dat is de max"
+    RECLAIMED = "reclaimed"  # in-group use ("as a queer woman, ...")
+    QUESTION = "question"  # a genuine question about a term or group
+    PRODUCT = "product"  # aimed at a product/service ("this app is garbage")
+    ALLOWED = "allowed"  # a community allow term
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatch:
+    """One lexicon term found on word boundaries of the normalised text.
+
+    ``role`` is "<file>.<list>" from the lexicon ("insult.nouns", "hate.groups",
+    "grammar.negators", ...) or "custom.<category>" / "custom_pattern.<category>".
+    """
+
+    term: str
+    role: str
+    lang: Language
+    start: int
+    end: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """A rule that fired: category, the rule name, its score before suppression, and context.
+
+    ``score`` is 0.95 for a strong targeted match, ~0.85 for a named third person, ~0.6 for weaker
+    evidence. ``effective_score`` is 0 when any suppressor applies.
+    """
+
+    category: Category
+    rule: str
+    score: float
+    term: str
+    lang: Language
+    span: Span
+    target: Target
+    suppressed_by: tuple[Suppressor, ...] = ()
+
+    @property
+    def effective_score(self) -> float:
+        return 0.0 if self.suppressed_by else self.score
+
+    @property
+    def reason(self) -> str:
+        base = f"rule:{self.rule}(term='{self.term}', lang={self.lang.value})"
+        if self.suppressed_by:
+            return base + " " + " ".join(f"suppressed:{s.value}" for s in self.suppressed_by)
+        return base
+
+
+# Names of ``RuleAnalysis.feature_vector()`` entries, in order. Append only; never reorder.
+FEATURE_NAMES: tuple[str, ...] = (
+    *(f"rule_score.{category.value}" for category in Category),
+    *(f"raw_score.{category.value}" for category in Category),
+    "target.second_person",
+    "target.third_person",
+    "target.group",
+    "target.product",
+    "suppressed.negation",
+    "suppressed.quote",
+    "suppressed.counter_speech",
+    "suppressed.idiom",
+    "suppressed.reclaimed",
+    "suppressed.question",
+    "suppressed.product",
+    "flag.question",
+    "flag.negation",
+    "flag.quote",
+    "flag.counter_speech",
+    "flag.profanity",
+    "flag.group_mention",
+    "flag.second_person",
+    "count.matches",
+    *(f"lang.{lang.value}" for lang in (Language.NL, Language.FR, Language.EN, Language.DE)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleAnalysis:
+    """Everything the rules layer found in one text.
+
+    - ``normalised``: the folded text and its offset map;
+    - ``lang`` / ``language_shares``: primary language and each language's share (sums to ~1);
+    - ``matches``: every lexicon match, including grammar roles (negators, address patterns);
+    - ``hits``: every rule that fired, suppressed or not (each carries its suppressors);
+    - ``category_scores``: final rule score per category, 0..1 (max effective hit score);
+    - ``raw_scores``: the same before suppression (what the rules would say without suppressors);
+    - ``targets``: targets seen in non-suppressed and suppressed hits;
+    - ``suppressors``: suppressors that applied to at least one hit;
+    - flags: ``is_question`` (ends with or starts as a question), ``has_negation`` (a negator
+      anywhere), ``has_quote`` (quotation marks or reported speech), ``has_counter_speech``,
+      ``has_profanity`` (profanity not aimed at anyone), ``mentions_group`` (a protected group
+      named), ``addresses_reader`` (second-person words present);
+    - ``truncated``: the input was longer than the analysed window (see ``normalise``).
+    """
+
+    normalised: NormalisedText
+    lang: Language
+    language_shares: tuple[tuple[Language, float], ...]
+    matches: tuple[TermMatch, ...]
+    hits: tuple[RuleHit, ...]
+    category_scores: Mapping[Category, float]
+    raw_scores: Mapping[Category, float]
+    targets: frozenset[Target]
+    suppressors: frozenset[Suppressor]
+    is_question: bool
+    has_negation: bool
+    has_quote: bool
+    has_counter_speech: bool
+    has_profanity: bool
+    mentions_group: bool
+    addresses_reader: bool
+    truncated: bool
+
+    def hits_for(self, category: Category) -> tuple[RuleHit, ...]:
+        return tuple(hit for hit in self.hits if hit.category is category)
+
+    def feature_vector(self) -> tuple[float, ...]:
+        """Numeric features in ``FEATURE_NAMES`` order (for the learned layer)."""
+        shares = dict(self.language_shares)
+        return (
+            *(self.category_scores.get(category, 0.0) for category in Category),
+            *(self.raw_scores.get(category, 0.0) for category in Category),
+            float(Target.SECOND_PERSON in self.targets),
+            float(Target.THIRD_PERSON in self.targets),
+            float(Target.GROUP in self.targets),
+            float(Target.PRODUCT in self.targets),
+            float(Suppressor.NEGATION in self.suppressors),
+            float(Suppressor.QUOTE in self.suppressors),
+            float(Suppressor.COUNTER_SPEECH in self.suppressors),
+            float(Suppressor.IDIOM in self.suppressors),
+            float(Suppressor.RECLAIMED in self.suppressors),
+            float(Suppressor.QUESTION in self.suppressors),
+            float(Suppressor.PRODUCT in self.suppressors),
+            float(self.is_question),
+            float(self.has_negation),
+            float(self.has_quote),
+            float(self.has_counter_speech),
+            float(self.has_profanity),
+            float(self.mentions_group),
+            float(self.addresses_reader),
+            float(min(len(self.matches), 20)) / 20.0,
+            *(
+                shares.get(lang, 0.0)
+                for lang in (Language.NL, Language.FR, Language.EN, Language.DE)
+            ),
+        )
+
+    def features(self) -> dict[str, float]:
+        """``feature_vector()`` as a name -> value mapping."""
+        return dict(zip(FEATURE_NAMES, self.feature_vector(), strict=True))

@@ -1,0 +1,254 @@
+"""``RulesClassifier``: the fast, explainable half of the classifier (implements ``Classifier``).
+
+Shared data (lexicon, language model, homoglyph table) is loaded lazily once per process, so a
+``RulesClassifier`` per community (each with its own ``CustomTerms``) is cheap to construct.
+Call ``check_rules_data()`` at start-up to fail early with a clear message if a data file is
+missing or corrupt.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from types import MappingProxyType
+
+from bot.detection.analysis import RuleAnalysis, RuleHit, Suppressor, Target, TermMatch
+from bot.detection.charfold import homoglyph_table
+from bot.detection.context import MatchIndex, TextLayout, words_between
+from bot.detection.custom import CompiledCustomTerms, compile_custom_terms
+from bot.detection.langid import LanguageIdentifier, default_identifier
+from bot.detection.lexicon import Lexicon, RawMatch, default_lexicon
+from bot.detection.normalise import NormalisedText, normalise
+from bot.detection.rules import PHRASE, Candidate, RuleContext, find_candidates
+from bot.detection.suppressors import suppressors_for
+from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
+
+__all__ = ["RulesClassifier", "check_rules_data"]
+
+MAX_MATCHES = 3000  # per text; a 7,500-character window cannot hold more real ones
+_EXTRA_HIT_BONUS = 0.03
+_CUE_ROLES = (
+    "grammar.address_noun",
+    "grammar.address_adjective",
+    "grammar.third_person",
+    "grammar.product_subjects",
+    "grammar.first_person",
+    "grammar.second_person",
+    "grammar.negators",
+    "grammar.not_negation",
+    "grammar.reporting",
+    "grammar.counter_speech",
+    "grammar.meta_questions",
+    "hate.groups",
+    "hate.modifiers",
+    "threat.objects",
+    "allow.idioms",
+)
+_SKIPPABLE_ROLES = ("grammar.intensifiers", "insult.adjectives")
+
+
+def check_rules_data() -> None:
+    """Load every shipped data file now; raises a clear error naming a missing/corrupt file."""
+    homoglyph_table()
+    default_lexicon()
+    default_identifier()
+
+
+def _combine(scores: list[float]) -> float:
+    if not scores:
+        return 0.0
+    ordered = sorted(scores, reverse=True)
+    bonus = _EXTRA_HIT_BONUS * sum(1 for s in ordered[1:] if s > 0)
+    return round(min(1.0, ordered[0] + bonus), 4)
+
+
+def _deduplicate(
+    candidates: list[Candidate], shares: tuple[tuple[Language, float], ...]
+) -> list[Candidate]:
+    """One candidate per category and span: the best score, in the most likely language.
+
+    A word listed in several languages ("idiot") fires once. An untargeted insult word counts only
+    in a language the message is written in ("retard" is an English insult but French for "delay").
+    """
+    share = dict(shares)
+    best: dict[tuple[Category, int, int], Candidate] = {}
+    for candidate in candidates:
+        if candidate.rule == "insult.term" and share and share.get(candidate.lang, 0.0) == 0.0:
+            continue
+        key = (candidate.category, candidate.term_start, candidate.term_end)
+        current = best.get(key)
+        rank = (candidate.score, share.get(candidate.lang, 0.0))
+        if current is None or rank > (current.score, share.get(current.lang, 0.0)):
+            best[key] = candidate
+    return sorted(best.values(), key=lambda c: (c.start, c.end, c.category.value))
+
+
+class RulesClassifier:
+    """Rules-only classifier: ``classify`` for verdicts, ``analyse`` for the full analysis."""
+
+    def __init__(
+        self,
+        custom: CustomTerms | None = None,
+        *,
+        lexicon: Lexicon | None = None,
+        identifier: LanguageIdentifier | None = None,
+    ) -> None:
+        self._lexicon = lexicon or default_lexicon()
+        self._identifier = identifier or default_identifier()
+        self._custom: CompiledCustomTerms | None = (
+            compile_custom_terms(custom) if custom is not None else None
+        )
+        lexicon_ = self._lexicon
+        self._vocabulary = lexicon_.vocabulary | (
+            self._custom.vocabulary if self._custom else frozenset()
+        )
+        self._skippable = frozenset().union(
+            *(lexicon_.terms_with_role(r) for r in _SKIPPABLE_ROLES)
+        )
+        self._person_subjects = lexicon_.terms_with_role("grammar.person_subjects")
+
+    def classify(self, text: str) -> Classification:
+        """Per-category rule scores with spans (original offsets) and reasons; never raises."""
+        analysis = self.analyse(text)
+        scores = []
+        for category in Category:
+            hits = analysis.hits_for(category)
+            live = [hit for hit in hits if hit.effective_score > 0]
+            scores.append(
+                CategoryScore(
+                    category=category,
+                    score=analysis.category_scores.get(category, 0.0),
+                    spans=tuple(hit.span for hit in live),
+                    reasons=tuple(hit.reason for hit in hits),
+                )
+            )
+        return Classification(
+            lang=analysis.lang, scores=tuple(scores), language_shares=analysis.language_shares
+        )
+
+    def analyse(self, text: str) -> RuleAnalysis:
+        """Everything the rules found in ``text`` (see ``RuleAnalysis``)."""
+        normalised = normalise(text, self._vocabulary, self._lexicon.function_words)
+        guess = self._identifier.identify(normalised.language_text)
+        folded = normalised.text
+        raw = self._lexicon_matches(folded)
+        allowed_spans: list[tuple[int, int]] = []
+        custom_candidates: list[Candidate] = []
+        if self._custom is not None:
+            for found in self._custom.find(folded):
+                match = RawMatch(found.start, found.end, found.term, "custom", Language.UNKNOWN)
+                if found.category is None:
+                    allowed_spans.append((found.start, found.end))
+                    raw.append(
+                        RawMatch(
+                            found.start, found.end, found.term, "custom.allow", Language.UNKNOWN
+                        )
+                    )
+                    continue
+                kind = "custom_pattern" if found.is_pattern else "custom"
+                raw.append(
+                    RawMatch(
+                        found.start,
+                        found.end,
+                        found.term,
+                        f"{kind}.{found.category.value}",
+                        Language.UNKNOWN,
+                    )
+                )
+                custom_candidates.append(
+                    Candidate(
+                        found.category,
+                        f"{kind}.deny",
+                        PHRASE,
+                        found.term,
+                        Language.UNKNOWN,
+                        match.start,
+                        match.end,
+                        match.start,
+                        match.end,
+                        Target.NONE,
+                    )
+                )
+        for term in self._custom.allow if self._custom else ():
+            allowed_spans.extend((m.start, m.end) for m in raw if m.term == term)
+        ctx = self._context(folded, raw)
+        candidates = _deduplicate([*find_candidates(ctx), *custom_candidates], guess.shares)
+        hits = []
+        for candidate in candidates:
+            suppressed = suppressors_for(ctx, candidate, allowed_spans)
+            hits.append(
+                RuleHit(
+                    category=candidate.category,
+                    rule=candidate.rule,
+                    score=candidate.score,
+                    term=candidate.term,
+                    lang=candidate.lang,
+                    span=normalised.span(candidate.start, candidate.end),
+                    target=candidate.target,
+                    suppressed_by=suppressed,
+                )
+            )
+        return self._analysis(normalised, guess.lang, guess.shares, raw, hits, ctx)
+
+    def _lexicon_matches(self, folded: str) -> list[RawMatch]:
+        matches = []
+        for match in self._lexicon.find(folded):
+            matches.append(match)
+            if len(matches) >= MAX_MATCHES:
+                break
+        return matches
+
+    def _context(self, folded: str, raw: list[RawMatch]) -> RuleContext:
+        roles: dict[str, list[RawMatch]] = defaultdict(list)
+        for match in raw:
+            roles[match.role].append(match)
+        indexes = {role: MatchIndex(roles.get(role, ())) for role in _CUE_ROLES}
+        return RuleContext(
+            text=folded,
+            layout=TextLayout.of(folded),
+            roles=dict(roles),
+            indexes=indexes,
+            skippable=self._skippable,
+            person_subjects=self._person_subjects,
+            word_count=len(words_between(folded, 0, len(folded))),
+        )
+
+    def _analysis(
+        self,
+        normalised: NormalisedText,
+        lang: Language,
+        shares: tuple[tuple[Language, float], ...],
+        raw: list[RawMatch],
+        hits: list[RuleHit],
+        ctx: RuleContext,
+    ) -> RuleAnalysis:
+        final = {
+            c: _combine([h.effective_score for h in hits if h.category is c]) for c in Category
+        }
+        before = {c: _combine([h.score for h in hits if h.category is c]) for c in Category}
+        roles = ctx.roles
+        return RuleAnalysis(
+            normalised=normalised,
+            lang=lang,
+            language_shares=shares,
+            matches=tuple(
+                TermMatch(m.term, m.role, m.lang, m.start, m.end, normalised.span(m.start, m.end))
+                for m in raw
+            ),
+            hits=tuple(hits),
+            category_scores=MappingProxyType(final),
+            raw_scores=MappingProxyType(before),
+            targets=frozenset(hit.target for hit in hits if hit.target is not Target.NONE),
+            suppressors=frozenset(s for hit in hits for s in hit.suppressed_by),
+            is_question="?" in normalised.text,
+            has_negation=bool(roles.get("grammar.negators")),
+            has_quote='"' in normalised.text
+            or bool(roles.get("grammar.reporting"))
+            or any(Suppressor.QUOTE in hit.suppressed_by for hit in hits),
+            has_counter_speech=bool(roles.get("grammar.counter_speech")),
+            has_profanity=bool(roles.get("insult.profanity")),
+            mentions_group=bool(roles.get("hate.groups")),
+            addresses_reader=bool(
+                roles.get("grammar.second_person") or roles.get("grammar.address_noun")
+            ),
+            truncated=normalised.truncated,
+        )

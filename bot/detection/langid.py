@@ -1,0 +1,161 @@
+"""Offline language identification for nl/fr/en/de on short, possibly code-switched messages.
+
+Each word is scored by a character n-gram (1-4) naive Bayes model (``data/langid.json``, built by
+``python -m bot.detection.build_langid``) plus a strong vote when it is a function word of a
+language ("de", "niet", "pas", "the", "nicht"): on three-word messages function words are what
+really decide. The message language is the best total; ``shares`` is each language's share of the
+words, so "allez, t'es vraiment een dikke zever hein" reports both fr and nl.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from bot.verdicts import Language
+
+__all__ = [
+    "LANGID_FILE",
+    "LANGID_LANGUAGES",
+    "LanguageGuess",
+    "LanguageIdentifier",
+    "LanguageModelError",
+    "NgramModel",
+    "default_identifier",
+    "load_ngram_model",
+    "word_ngrams",
+]
+
+LANGID_FILE = Path(__file__).parent / "data" / "langid.json"
+LANGID_LANGUAGES: tuple[Language, ...] = (Language.NL, Language.FR, Language.EN, Language.DE)
+REBUILD_COMMAND = "python -m bot.detection.build_langid"
+MAX_ORDER = 4
+_FUNCTION_WORD_BONUS = 6.0  # nats: one function word outweighs a short word's n-grams
+_MIN_SHARE = 0.1
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+
+
+class LanguageModelError(RuntimeError):
+    """The shipped language model is missing or corrupt."""
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    """Primary language and each language's share of the words (sorted, shares sum to 1)."""
+
+    lang: Language
+    shares: tuple[tuple[Language, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NgramModel:
+    """Log-probabilities per n-gram and language (``log_probs[ngram][i]`` for ``languages[i]``)."""
+
+    languages: tuple[Language, ...]
+    log_probs: Mapping[str, tuple[float, ...]]
+    unseen: tuple[float, ...]
+
+
+def word_ngrams(word: str, max_order: int = MAX_ORDER) -> list[str]:
+    """Character n-grams (1..max_order) of ``word`` padded with spaces."""
+    padded = f" {word} "
+    return [
+        padded[i : i + order]
+        for order in range(1, max_order + 1)
+        for i in range(len(padded) - order + 1)
+        if padded[i : i + order].strip()
+    ]
+
+
+def load_ngram_model(path: Path = LANGID_FILE) -> NgramModel:
+    """Load the model; a clear ``LanguageModelError`` names the file and the rebuild command."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        languages = tuple(Language(code) for code in payload["languages"])
+        unseen = tuple(float(value) for value in payload["unseen"])
+        raw = payload["log_probs"]
+        log_probs = {str(ngram): tuple(float(v) for v in values) for ngram, values in raw.items()}
+        if len(unseen) != len(languages) or any(
+            len(v) != len(languages) for v in log_probs.values()
+        ):
+            raise ValueError("vector lengths do not match the language list")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise LanguageModelError(
+            f"language model {path} is missing or corrupt ({error}); rebuild it with "
+            f"`{REBUILD_COMMAND}`"
+        ) from error
+    return NgramModel(languages=languages, log_probs=log_probs, unseen=unseen)
+
+
+class LanguageIdentifier:
+    """Scores words with the n-gram model and function-word lists."""
+
+    def __init__(
+        self, model: NgramModel, function_words: Mapping[Language, frozenset[str]]
+    ) -> None:
+        self._model = model
+        self._function_words = function_words
+        self._cache: dict[str, tuple[float, ...]] = {}
+
+    def _word_scores(self, word: str) -> tuple[float, ...]:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        model = self._model
+        totals = [0.0] * len(model.languages)
+        grams = word_ngrams(word)
+        for gram in grams:
+            values = model.log_probs.get(gram, model.unseen)
+            for index, value in enumerate(values):
+                totals[index] += value
+        if grams:
+            totals = [
+                total / math.sqrt(len(grams)) for total in totals
+            ]  # long words not overconfident
+        members = [lang for lang in model.languages if word in self._function_words.get(lang, ())]
+        for lang in members:
+            totals[model.languages.index(lang)] += _FUNCTION_WORD_BONUS / len(members)
+        result = tuple(totals)
+        if len(self._cache) < 50_000:
+            self._cache[word] = result
+        return result
+
+    def identify(self, text: str) -> LanguageGuess:
+        """Language of ``text`` (lowercase, accents kept: ``NormalisedText.language_text``)."""
+        words = _WORD.findall(text.casefold())
+        languages = self._model.languages
+        if not words:
+            return LanguageGuess(Language.UNKNOWN, ())
+        sums = [0.0] * len(languages)
+        votes = [0.0] * len(languages)
+        for word in words:
+            scores = self._word_scores(word)
+            best = max(scores)
+            weights = [math.exp(score - best) for score in scores]
+            norm = sum(weights)
+            for index, score in enumerate(scores):
+                sums[index] += score
+                votes[index] += weights[index] / norm
+        # Word votes decide (robust on short texts); the likelihood sum breaks ties.
+        primary = languages[max(range(len(languages)), key=lambda i: (round(votes[i], 6), sums[i]))]
+        total = sum(votes)
+        shares = [(lang, vote / total) for lang, vote in zip(languages, votes, strict=True)]
+        kept = [(lang, share) for lang, share in shares if share >= _MIN_SHARE or lang is primary]
+        kept_total = sum(share for _, share in kept)
+        ordered = sorted(kept, key=lambda item: (-item[1], item[0].value))
+        return LanguageGuess(
+            primary, tuple((lang, round(share / kept_total, 3)) for lang, share in ordered)
+        )
+
+
+@lru_cache(maxsize=1)
+def default_identifier() -> LanguageIdentifier:
+    """The shipped identifier (model + lexicon function words), loaded once."""
+    from bot.detection.lexicon import default_lexicon
+
+    return LanguageIdentifier(load_ngram_model(), default_lexicon().function_words_by_language())

@@ -1,0 +1,154 @@
+"""Curated term lists per language and role, matched with one Aho-Corasick automaton.
+
+Files live in ``data/lexicon/<lang>/<file>.yaml``; each top-level key is a list of terms and the
+pair gives the role ("insult.nouns", "grammar.negators" ...). Terms are written naturally
+(accents, capitals) and folded like message text, so "espèce de" matches "espece de" and
+"ESPÈCE DE". Matches only count on word boundaries of the normalised text (Scunthorpe-safe:
+"assistance" never contains "ass").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+import yaml
+
+from bot.detection.charfold import fold_char
+from bot.verdicts import Language
+
+__all__ = [
+    "LEXICON_DIR",
+    "LEXICON_LANGUAGES",
+    "Lexicon",
+    "LexiconEntry",
+    "LexiconError",
+    "RawMatch",
+    "default_lexicon",
+    "fold_term",
+    "is_boundary",
+]
+
+LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
+LEXICON_LANGUAGES: tuple[Language, ...] = (Language.NL, Language.FR, Language.EN, Language.DE)
+
+
+class LexiconError(ValueError):
+    """A lexicon file is missing or malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconEntry:
+    role: str
+    lang: Language
+
+
+@dataclass(frozen=True, slots=True)
+class RawMatch:
+    """A term found in normalised text: [start, end) in normalised offsets."""
+
+    start: int
+    end: int
+    term: str
+    role: str
+    lang: Language
+
+
+def fold_term(term: str) -> str:
+    """Fold a lexicon term the way message text is folded (no leet/spacing repair)."""
+    folded = "".join(fold_char(char).homoglyph for char in term)
+    return " ".join(folded.split())
+
+
+def is_boundary(text: str, start: int, end: int) -> bool:
+    """True when [start, end) is not glued to letters/digits on either side."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or after.isalnum())
+
+
+class Lexicon:
+    """All term lists, an automaton over them, and the derived word sets."""
+
+    def __init__(self, entries: dict[str, list[LexiconEntry]]) -> None:
+        self.entries = entries
+        self._automaton = ahocorasick.Automaton()
+        for term, term_entries in entries.items():
+            self._automaton.add_word(term, (term, tuple(term_entries)))
+        if entries:
+            self._automaton.make_automaton()
+        self.vocabulary: frozenset[str] = frozenset(
+            word
+            for term, term_entries in entries.items()
+            if any(not e.role.startswith("grammar.") for e in term_entries)
+            for word in term.replace("'", " ").split()
+            if len(word) >= 2
+        )
+        self.function_words: frozenset[str] = self.terms_with_role("function_words.words")
+
+    def terms_with_role(self, role: str, lang: Language | None = None) -> frozenset[str]:
+        return frozenset(
+            term
+            for term, term_entries in self.entries.items()
+            if any(e.role == role and (lang is None or e.lang is lang) for e in term_entries)
+        )
+
+    def function_words_by_language(self) -> dict[Language, frozenset[str]]:
+        return {
+            lang: self.terms_with_role("function_words.words", lang) for lang in LEXICON_LANGUAGES
+        }
+
+    def find(self, text: str) -> Iterator[RawMatch]:
+        """Every lexicon term on word boundaries of ``text`` (normalised), in text order."""
+        if not self.entries:
+            return
+        for end_index, (term, term_entries) in self._automaton.iter(text):
+            end = end_index + 1
+            start = end - len(term)
+            if not is_boundary(text, start, end):
+                continue
+            for entry in term_entries:
+                yield RawMatch(start, end, term, entry.role, entry.lang)
+
+
+def _read_file(path: Path, lang: Language) -> Iterable[tuple[str, LexiconEntry]]:
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise LexiconError(f"cannot read lexicon file {path}: {error}") from error
+    if content is None:
+        return
+    if not isinstance(content, dict):
+        raise LexiconError(f"{path}: expected a mapping of role -> list of terms")
+    for key, terms in content.items():
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise LexiconError(f"{path}: '{key}' must be a list of strings")
+        role = f"{path.stem}.{key}"
+        for term in terms:
+            folded = fold_term(term)
+            if folded:
+                yield folded, LexiconEntry(role=role, lang=lang)
+
+
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """Load every ``<lang>/<file>.yaml`` under ``directory``."""
+    entries: dict[str, list[LexiconEntry]] = {}
+    for lang in LEXICON_LANGUAGES:
+        lang_dir = directory / lang.value
+        if not lang_dir.is_dir():
+            raise LexiconError(f"missing lexicon directory {lang_dir}")
+        for path in sorted(lang_dir.glob("*.yaml")):
+            for term, entry in _read_file(path, lang):
+                bucket = entries.setdefault(term, [])
+                if entry not in bucket:
+                    bucket.append(entry)
+    return Lexicon(entries)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The shipped lexicon, loaded once per process."""
+    return load_lexicon()

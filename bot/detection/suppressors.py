@@ -1,0 +1,81 @@
+"""Why a rule hit does not count: negation, quotation, counter-speech, idioms, questions, ..."""
+
+from __future__ import annotations
+
+from bot.detection.analysis import Suppressor, Target
+from bot.detection.context import words_between
+from bot.detection.rules import Candidate, RuleContext
+from bot.verdicts import Category
+
+__all__ = ["suppressors_for"]
+
+_NEGATION_WINDOW_WORDS = 8
+
+
+def _negated(ctx: RuleContext, candidate: Candidate) -> bool:
+    floor = ctx.layout.clause_start(candidate.start)
+    exceptions = ctx.index("grammar.not_negation")
+    for negator in ctx.index("grammar.negators").before(candidate.term_start, floor, limit=8):
+        if negator.end > candidate.term_start:
+            continue
+        if exceptions.covering(negator.start, negator.end):
+            continue
+        if (
+            len(words_between(ctx.text, negator.end, candidate.term_start))
+            <= _NEGATION_WINDOW_WORDS
+        ):
+            return True
+    return False
+
+
+def _reported(ctx: RuleContext, candidate: Candidate) -> bool:
+    floor = ctx.layout.clause_start(candidate.start)
+    return bool(ctx.index("grammar.reporting").before(candidate.start, floor, limit=1))
+
+
+def _in_sentence(ctx: RuleContext, role: str, candidate: Candidate) -> bool:
+    start = ctx.layout.sentence_start(candidate.start)
+    end = ctx.layout.sentence_end(candidate.end)
+    return bool(ctx.index(role).within(start, end + 1))
+
+
+def _idiom(ctx: RuleContext, candidate: Candidate) -> bool:
+    return bool(ctx.index("allow.idioms").covering(candidate.term_start, candidate.term_end))
+
+
+def suppressors_for(
+    ctx: RuleContext, candidate: Candidate, allowed_spans: list[tuple[int, int]]
+) -> tuple[Suppressor, ...]:
+    """Every suppressor that applies to ``candidate`` (empty: the hit counts)."""
+    allowed = candidate.suppressible
+    found: list[Suppressor] = []
+    if candidate.target is Target.PRODUCT:
+        found.append(Suppressor.PRODUCT)
+    if "idiom" in allowed and _idiom(ctx, candidate):
+        found.append(Suppressor.IDIOM)
+    if "negation" in allowed and _negated(ctx, candidate):
+        found.append(Suppressor.NEGATION)
+    if "quote" in allowed and (
+        ctx.layout.is_quoted(candidate.term_start, candidate.term_end) or _reported(ctx, candidate)
+    ):
+        found.append(Suppressor.QUOTE)
+    if (
+        "counter_speech" in allowed
+        and candidate.category is not Category.THREAT
+        and _in_sentence(ctx, "grammar.counter_speech", candidate)
+    ):
+        found.append(Suppressor.COUNTER_SPEECH)
+    if (
+        "question" in allowed
+        and candidate.target is not Target.SECOND_PERSON
+        and candidate.category in (Category.HATE, Category.INSULT)
+        and _in_sentence(ctx, "grammar.meta_questions", candidate)
+    ):
+        found.append(Suppressor.QUESTION)
+    if "reclaimed" in allowed and candidate.rule == "hate.slur" and ctx.matches("grammar.in_group"):
+        found.append(Suppressor.RECLAIMED)
+    if any(
+        start <= candidate.term_start and candidate.term_end <= end for start, end in allowed_spans
+    ):
+        found.append(Suppressor.ALLOWED)
+    return tuple(found)
