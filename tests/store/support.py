@@ -32,6 +32,7 @@ def new_case(community: str = "acme", user_id: str = "u1", **changes: Any) -> Ne
         spans=((8, 18, "een idioot"),),
         reasons=("lexicon:idioot",),
         points=1,
-        points_expire_at=T0 + 30 * DAY,
     )
+    created_at = changes.get("created_at", T0)
+    changes.setdefault("points_expire_at", created_at + 30 * DAY)
     return replace(base, **changes)
