@@ -1,8 +1,10 @@
-"""``pasici config check FILE...`` and ``pasici config schema [--out DIR] [--check]``."""
+"""``pasici config check FILE...``, ``pasici config schema [--out DIR] [--check]`` and
+``pasici config hash-password``."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ import yaml
 
 from bot.settings.errors import ConfigError
 from bot.settings.loader import load_all, load_community_policy
+from bot.settings.passwords import hash_password
 from bot.settings.schema import stale_schema_files, write_schemas
 
 __all__ = ["add_parser", "detect_kind"]
@@ -61,6 +64,25 @@ def add_parser(subparsers: Any) -> None:
         "--check", action="store_true", help="only verify the files are up to date (exit 1 if not)"
     )
     schema.set_defaults(handler=_schema)
+
+    hasher = actions.add_parser(
+        "hash-password",
+        help="print a password hash for web.users[].password_hash (password read from stdin)",
+    )
+    hasher.set_defaults(handler=_hash_password)
+
+
+def _hash_password(arguments: argparse.Namespace) -> int:
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        print(hash_password(password))
+    except ValueError as error:
+        print(f"cannot hash: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def detect_kind(path: Path) -> str:

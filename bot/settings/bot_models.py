@@ -17,6 +17,7 @@ from pydantic import (
 
 from bot.records import RetentionPolicy
 from bot.settings.common import PlatformId, StrictModel
+from bot.settings.passwords import PASSWORD_HASH_PATTERN
 
 __all__ = [
     "AdaptersSettings",
@@ -36,7 +37,6 @@ __all__ = [
 ]
 
 CommunityKey = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
-_PASSWORD_HASH = r"^(pbkdf2_sha256\$\d+\$[^$]+\$[^$]+|scrypt\$[^$]+\$[^$]+\$[^$]+)$"
 
 
 class DatabaseSettings(StrictModel):
@@ -62,7 +62,7 @@ class WebUser(StrictModel):
     @field_validator("password_hash")
     @classmethod
     def _hash_format(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not re.match(_PASSWORD_HASH, value.get_secret_value()):
+        if value is not None and not re.match(PASSWORD_HASH_PATTERN, value.get_secret_value()):
             raise ValueError(
                 "password_hash must look like pbkdf2_sha256$ITERATIONS$SALT$HASH "
                 "(never a plain password)"
