@@ -177,7 +177,12 @@ class CommandHandler:
             return
         spec = spec_for(request.name)
         private = spec.private_reply if spec is not None else True
-        await interaction.response.defer(ephemeral=private, thinking=True)
+        try:
+            await interaction.response.defer(ephemeral=private, thinking=True)
+        except discord.HTTPException:
+            # Expired (older than 3 s) or already answered: Discord shows the user an error.
+            _log.exception("could not acknowledge interaction %s", interaction.id)
+            return
         try:
             reply = await self._reply_for(interaction, request)
         except Exception:  # a core bug must not leave the user with "thinking..." forever

@@ -7,12 +7,16 @@ from collections.abc import Callable
 
 from bot.events import CommandCall, CommandReply, Message
 
+_POLL_SECONDS = 0.002
 
-async def eventually(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Wait until ``predicate()`` holds (the adapter runs in the same loop)."""
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.002)
+
+async def eventually(predicate: Callable[[], bool], within: float = 5.0) -> None:
+    """Wait until ``predicate()`` holds (the adapter shares the loop); fail after ``within``."""
+    for _ in range(int(within / _POLL_SECONDS)):
+        if predicate():
+            return
+        await asyncio.sleep(_POLL_SECONDS)
+    raise AssertionError(f"condition not met within {within}s")
 
 
 class RecordingSink:

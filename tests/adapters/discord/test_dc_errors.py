@@ -36,7 +36,12 @@ NOTICE = SendNotice(
     ],
 )
 async def test_403_names_the_missing_permission(
-    fake: FakeDiscord, adapter: DiscordAdapter, action: Action, method: str, path: str, permission: str
+    fake: FakeDiscord,
+    adapter: DiscordAdapter,
+    action: Action,
+    method: str,
+    path: str,
+    permission: str,
 ) -> None:
     fake.inject(method, path, 403, code=50013, message="Missing Permissions")
     outcome = await adapter.execute(action)
@@ -47,7 +52,9 @@ async def test_403_names_the_missing_permission(
     assert len(fake.requests_to(method, path)) == 1  # a final error is not retried
 
 
-async def test_404_member_gone(fake: FakeDiscord, adapter: DiscordAdapter, clock: FrozenClock) -> None:
+async def test_404_member_gone(
+    fake: FakeDiscord, adapter: DiscordAdapter, clock: FrozenClock
+) -> None:
     from datetime import timedelta
 
     outcome = await adapter.execute(Mute(MEMBER, clock.now() + timedelta(hours=1)))
@@ -56,7 +63,9 @@ async def test_404_member_gone(fake: FakeDiscord, adapter: DiscordAdapter, clock
     assert "member not found" in outcome.detail
 
 
-async def test_short_429_is_waited_out_by_discord_py(fake: FakeDiscord, adapter: DiscordAdapter) -> None:
+async def test_short_429_is_waited_out_by_discord_py(
+    fake: FakeDiscord, adapter: DiscordAdapter
+) -> None:
     fake.inject("PUT", BAN_PATH, 429, retry_after=0.05)
     outcome = await adapter.execute(Ban(MEMBER, None))
     assert outcome.ok
@@ -75,7 +84,9 @@ async def test_long_429_comes_back_retryable_without_blocking(
     assert len(fake.requests_to("PUT", BAN_PATH)) == 1
 
 
-async def test_transient_5xx_is_retried_by_our_loop(fake: FakeDiscord, adapter: DiscordAdapter) -> None:
+async def test_transient_5xx_is_retried_by_our_loop(
+    fake: FakeDiscord, adapter: DiscordAdapter
+) -> None:
     fake.inject("DELETE", KICK_PATH, 503)
     outcome = await adapter.execute(Kick(MEMBER))
     assert outcome.ok

@@ -78,8 +78,12 @@ async def test_notice_is_an_embed_reply_with_charter_button(
     assert (button["style"], button["label"], button["url"]) == (5, label, "https://pasici.be/fr")
 
 
-async def test_notice_in_thread_goes_to_the_thread(fake: FakeDiscord, adapter: DiscordAdapter) -> None:
-    outcome = await adapter.execute(SendNotice(ref(thread=THREAD_ID), "en", "t", "https://pasici.be"))
+async def test_notice_in_thread_goes_to_the_thread(
+    fake: FakeDiscord, adapter: DiscordAdapter
+) -> None:
+    outcome = await adapter.execute(
+        SendNotice(ref(thread=THREAD_ID), "en", "t", "https://pasici.be")
+    )
     assert outcome.ok
     assert fake.requests_to("POST", f"/channels/{THREAD_ID}/messages")
 
@@ -91,13 +95,18 @@ async def test_delete_and_already_deleted(fake: FakeDiscord, adapter: DiscordAda
     first = await adapter.execute(DeleteMessage(ref(message_id), reason="insult"))
     second = await adapter.execute(DeleteMessage(ref(message_id)))
     assert first.ok
-    assert fake.requests_to("DELETE", f"{CHANNEL}/{message_id}")[0].headers["X-Audit-Log-Reason"] == "insult"
+    assert (
+        fake.requests_to("DELETE", f"{CHANNEL}/{message_id}")[0].headers["X-Audit-Log-Reason"]
+        == "insult"
+    )
     assert not second.ok
     assert not second.retryable
     assert "message already deleted" in second.detail
 
 
-async def test_warn_posts_in_channel_and_tries_a_dm(fake: FakeDiscord, adapter: DiscordAdapter) -> None:
+async def test_warn_posts_in_channel_and_tries_a_dm(
+    fake: FakeDiscord, adapter: DiscordAdapter
+) -> None:
     outcome = await adapter.execute(Warn(MEMBER, str(TEXT_CHANNEL_ID), "nl", "Waarschuwing"))
     assert outcome.ok
     assert fake.requests_to("POST", CHANNEL)[-1].json["content"] == f"<@{USER}> Waarschuwing"
@@ -105,14 +114,20 @@ async def test_warn_posts_in_channel_and_tries_a_dm(fake: FakeDiscord, adapter: 
     assert "DM sent" in outcome.detail
 
 
-async def test_warn_with_closed_dms_still_succeeds(fake: FakeDiscord, adapter: DiscordAdapter) -> None:
-    fake.inject("POST", "/users/@me/channels", 403, code=50007, message="Cannot send messages to this user")
+async def test_warn_with_closed_dms_still_succeeds(
+    fake: FakeDiscord, adapter: DiscordAdapter
+) -> None:
+    fake.inject(
+        "POST", "/users/@me/channels", 403, code=50007, message="Cannot send messages to this user"
+    )
     outcome = await adapter.execute(Warn(MEMBER, str(TEXT_CHANNEL_ID), "en", "Warned"))
     assert outcome.ok
     assert "DM not delivered" in outcome.detail
 
 
-async def test_mute_is_a_timeout(fake: FakeDiscord, adapter: DiscordAdapter, clock: FrozenClock) -> None:
+async def test_mute_is_a_timeout(
+    fake: FakeDiscord, adapter: DiscordAdapter, clock: FrozenClock
+) -> None:
     until = clock.now() + timedelta(hours=1)
     outcome = await adapter.execute(Mute(MEMBER, until, reason="repeat"))
     assert outcome.ok
@@ -139,7 +154,9 @@ async def test_mute_in_the_past_is_refused(adapter: DiscordAdapter, clock: Froze
     assert "in the past" in outcome.detail
 
 
-async def test_mute_role_when_configured(fake: FakeDiscord, sink: RecordingSink, clock: FrozenClock) -> None:
+async def test_mute_role_when_configured(
+    fake: FakeDiscord, sink: RecordingSink, clock: FrozenClock
+) -> None:
     from adapters.discord import GuildConfig
 
     config = make_config(
@@ -188,7 +205,9 @@ async def test_ban_sends_the_farewell_dm_first(fake: FakeDiscord, adapter: Disco
     assert "DM sent" in outcome.detail
 
 
-async def test_temp_ban_and_purge_cap(fake: FakeDiscord, adapter: DiscordAdapter, clock: FrozenClock) -> None:
+async def test_temp_ban_and_purge_cap(
+    fake: FakeDiscord, adapter: DiscordAdapter, clock: FrozenClock
+) -> None:
     until = clock.now() + timedelta(days=3)
     outcome = await adapter.execute(Ban(MEMBER, until, purge_seconds=30 * 24 * 3600))
     assert outcome.ok
@@ -250,11 +269,19 @@ async def test_alert_posts_embed_with_buttons(fake: FakeDiscord, adapter: Discor
     assert fields["Language"] == "fr"
     assert fields["Message"] == "https://discord.com/channels/1/2/3"
     buttons = request.json["components"][0]["components"]
-    assert [b["custom_id"] for b in buttons] == ["pasici:confirm:12", "pasici:undo:12", "pasici:escalate:12"]
+    assert [b["custom_id"] for b in buttons] == [
+        "pasici:confirm:12",
+        "pasici:undo:12",
+        "pasici:escalate:12",
+    ]
 
 
-async def test_review_alert_without_case_has_no_buttons(fake: FakeDiscord, adapter: DiscordAdapter) -> None:
-    outcome = await adapter.execute(AlertModerators("acme", "Please look", review=True, message=ref()))
+async def test_review_alert_without_case_has_no_buttons(
+    fake: FakeDiscord, adapter: DiscordAdapter
+) -> None:
+    outcome = await adapter.execute(
+        AlertModerators("acme", "Please look", review=True, message=ref())
+    )
     assert outcome.ok
     request = fake.requests_to("POST", f"/channels/{MOD_LOG_ID}/messages")[0]
     assert request.json["embeds"][0]["title"] == "Review needed"
@@ -269,7 +296,9 @@ async def test_review_alert_without_case_has_no_buttons(fake: FakeDiscord, adapt
         (DeleteMessage(MessageRef("acme", "abc", "1", "2")), "invalid Discord channel id 'abc'"),
     ],
 )
-async def test_bad_targets_are_refused_clearly(adapter: DiscordAdapter, action: object, detail: str) -> None:
+async def test_bad_targets_are_refused_clearly(
+    adapter: DiscordAdapter, action: object, detail: str
+) -> None:
     outcome = await adapter.execute(action)  # type: ignore[arg-type]
     assert not outcome.ok
     assert not outcome.retryable

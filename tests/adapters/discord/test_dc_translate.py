@@ -69,7 +69,10 @@ def build(state: Any, payload: dict[str, Any]) -> discord.Message:
         (message_payload(author=ALICE, content="hi", guild_id=None), "direct message"),
         (message_payload(author=BOT, content="beep"), "bot author"),
         (message_payload(author=ALICE, content="x", webhook_id=42), "webhook message"),
-        (message_payload(author=ALICE, content="x", channel_id=EXEMPT_CHANNEL_ID), "exempt channel"),
+        (
+            message_payload(author=ALICE, content="x", channel_id=EXEMPT_CHANNEL_ID),
+            "exempt channel",
+        ),
         (message_payload(author=ALICE, content="x", kind=7), "system message (new_member)"),
     ],
 )
@@ -131,7 +134,9 @@ def test_author_fields(
     owner: bool,
     admin: bool,
 ) -> None:
-    message = message_from_discord(build(state, message_payload(author=member, content="x")), CONFIG)
+    message = message_from_discord(
+        build(state, message_payload(author=member, content="x")), CONFIG
+    )
     assert message is not None
     author = message.author
     assert author.user_id == member["user"]["id"]
@@ -183,7 +188,11 @@ def test_parse_message_reference(text: str, expected: tuple[int | None, int] | N
 
 
 def _sub(name: str, *options: dict[str, Any]) -> dict[str, Any]:
-    return {"name": "pasici", "type": 1, "options": [{"name": name, "type": 1, "options": list(options)}]}
+    return {
+        "name": "pasici",
+        "type": 1,
+        "options": [{"name": name, "type": 1, "options": list(options)}],
+    }
 
 
 @pytest.mark.parametrize(
@@ -204,7 +213,10 @@ def _sub(name: str, *options: dict[str, Any]) -> dict[str, Any]:
             InteractionRequest("case", {"case": "7"}),
         ),
         (
-            _sub("notice", {"name": "message", "type": 3, "value": "https://discord.com/channels/1/2/3"}),
+            _sub(
+                "notice",
+                {"name": "message", "type": 3, "value": "https://discord.com/channels/1/2/3"},
+            ),
             InteractionRequest("notice", target_channel_id=2, target_message_id=3),
         ),
         (
@@ -230,7 +242,10 @@ def _sub(name: str, *options: dict[str, Any]) -> dict[str, Any]:
                 target_author_id=77,
             ),
         ),
-        ({"name": "Report to moderators", "type": 3, "target_id": "5"}, InteractionRequest("report", target_message_id=5)),
+        (
+            {"name": "Report to moderators", "type": 3, "target_id": "5"},
+            InteractionRequest("report", target_message_id=5),
+        ),
         ({"name": "othercommand", "type": 1}, None),
         ({"name": "pasici", "type": 1, "options": []}, None),
     ],

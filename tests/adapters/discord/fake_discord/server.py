@@ -66,7 +66,9 @@ class _Session:
     frames: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+def _json_response(
+    payload: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     return web.Response(
         body=json.dumps(payload).encode(),
         status=status,
@@ -112,7 +114,7 @@ class FakeDiscord:
             ("PUT", re.compile(r"/guilds/\d+/bans/(\d+)"), self._put_ban),
             ("DELETE", re.compile(r"/guilds/\d+/bans/(\d+)"), self._delete_ban),
             ("POST", re.compile(r"/users/@me/channels"), self._create_dm),
-            ("POST", re.compile(r"/interactions/\d+/[^/]+/callback"), self._no_content),
+            ("POST", re.compile(r"/interactions/(\d+)/[^/]+/callback"), self._callback),
             ("POST", re.compile(r"/webhooks/\d+/[^/]+"), self._followup),
             ("PATCH", re.compile(r"/webhooks/\d+/[^/]+/messages/@original"), self._followup),
         ]
@@ -179,15 +181,15 @@ class FakeDiscord:
         return [r for r in self.requests if r.method == method and regex.fullmatch(r.path)]
 
     async def wait_for_request(
-        self, method: str, pattern: str, *, count: int = 1, timeout: float = 5.0
+        self, method: str, pattern: str, *, count: int = 1, within: float = 5.0
     ) -> RecordedRequest:
         """The ``count``-th request matching ``method`` + ``pattern`` (waits for it)."""
-        async with asyncio.timeout(timeout), self._changed:
+        async with asyncio.timeout(within), self._changed:
             await self._changed.wait_for(lambda: len(self.requests_to(method, pattern)) >= count)
         return self.requests_to(method, pattern)[count - 1]
 
-    async def wait_until(self, predicate: Any, timeout: float = 5.0) -> None:
-        async with asyncio.timeout(timeout), self._changed:
+    async def wait_until(self, predicate: Any, within: float = 5.0) -> None:
+        async with asyncio.timeout(within), self._changed:
             await self._changed.wait_for(predicate)
 
     async def _notify(self) -> None:
@@ -297,9 +299,7 @@ class FakeDiscord:
         shard = tuple(data.get("shard") or (0, 1))
         session = _Session(f"fake-session-{next(self._session_ids)}", (shard[0], shard[1]), ws)
         self._sessions[session.session_id] = session
-        guild_ids = [
-            gid for gid in [self.guild.guild_id] if (gid >> 22) % shard[1] == shard[0]
-        ]
+        guild_ids = [gid for gid in [self.guild.guild_id] if (gid >> 22) % shard[1] == shard[0]]
         ready = {
             "v": 10,
             "user": user_payload(BOT_ID, "pasici", bot=True),
@@ -375,15 +375,16 @@ class FakeDiscord:
 
     def _injected(self, method: str, path: str) -> web.Response | None:
         for injection in self._injections:
-            if injection.remaining > 0 and injection.method == method:
-                if injection.pattern.fullmatch(path):
-                    injection.remaining -= 1
-                    return _json_response(injection.body, injection.status, injection.headers)
+            if (
+                injection.remaining > 0
+                and injection.method == method
+                and injection.pattern.fullmatch(path)
+            ):
+                injection.remaining -= 1
+                return _json_response(injection.body, injection.status, injection.headers)
         return None
 
-    async def _route(
-        self, method: str, path: str, body: Any, request: web.Request
-    ) -> web.Response:
+    async def _route(self, method: str, path: str, body: Any, request: web.Request) -> web.Response:
         for route_method, pattern, handler in self._routes:
             match = pattern.fullmatch(path)
             if route_method == method and match:
@@ -483,6 +484,19 @@ class FakeDiscord:
 
     async def _no_content(self, _m: Any, _b: Any, _r: web.Request) -> web.Response:
         return web.Response(status=204)
+
+    async def _callback(self, match: Any, body: Any, _r: web.Request) -> web.Response:
+        flags = ((body or {}).get("data") or {}).get("flags") or 0
+        return _json_response(
+            {
+                "interaction": {
+                    "id": match.group(1),
+                    "type": 2,
+                    "response_message_loading": body.get("type") == 5,
+                    "response_message_ephemeral": bool(flags & 64),
+                }
+            }
+        )
 
     async def _put_ban(self, match: Any, _b: Any, _r: web.Request) -> web.Response:
         self.bans.add(int(match.group(1)))
