@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from enum import StrEnum
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from bot.settings.common import ConfigLanguage, StrictModel
 from bot.settings.durations import Duration
@@ -74,10 +74,10 @@ class NoticeWording(StrictModel):
 
     @field_validator("*")
     @classmethod
-    def _placeholders(cls, value: str | None, info: object) -> str | None:
-        if value is None:
+    def _placeholders(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or info.field_name is None:
             return value
-        kind = NoticeKind(getattr(info, "field_name", ""))
+        kind = NoticeKind(info.field_name)
         problem = template_problem(value, NOTICE_PLACEHOLDERS[kind])
         if problem:
             raise ValueError(problem)

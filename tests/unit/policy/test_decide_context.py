@@ -76,7 +76,9 @@ OVERRIDES = make_policy(
          "set": {"disabled_categories": ["trolling"]}},
         {"when": {"all": [{"channels": ["quiet"]}, {"roles": ["Bot-tester"]}]},
          "set": {"exempt": True}},
-    ]
+        {"when": {"min_level": 1}, "set": {"thresholds": {"insult": 0.95}}},
+    ],
+    moderators={"roles": {"Helpers": "helper"}},
 )  # fmt: skip
 
 
@@ -94,6 +96,9 @@ OVERRIDES = make_policy(
         (Author("u2", "An", roles=("Bot-tester",)), "quiet", {"insult": 0.99}, "exempt"),
         (Author("u2", "An", roles=("Bot-tester",)), "general", {"insult": 0.99}, "act"),
         (JAN, "quiet", {"insult": 0.99}, "act"),
+        (Author("u3", "Cy", roles=("Helpers",)), "general", {"insult": 0.9}, "review"),
+        (Author("u3", "Cy", roles=("Helpers",)), "general", {"insult": 0.96}, "act"),
+        (JAN, "general", {"insult": 0.9}, "act"),
     ],
 )
 def test_overrides(author: Author, channel: str, scores: dict[str, float], expected: str) -> None:
@@ -103,6 +108,7 @@ def test_overrides(author: Author, channel: str, scores: dict[str, float], expec
         "exempt" if decision.exempt_reason
         else "allow" if not decision.open_case
         else "shadow" if decision.shadow
+        else "review" if decision.review
         else "act"
     )  # fmt: skip
     assert outcome == expected, decision
