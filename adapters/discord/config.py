@@ -6,6 +6,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.settings import DiscordSettings
 
 __all__ = ["DEFAULT_API_BASE_URL", "DEFAULT_GATEWAY_URL", "DiscordAdapterConfig", "GuildConfig"]
 
@@ -21,6 +25,16 @@ class GuildConfig:
     community: str
     mod_log_channel_id: int | None = None
     mute_role_id: int | None = None
+
+
+def _snowflake(value: str, what: str) -> int:
+    if not value.isdigit():
+        raise ValueError(f"Discord {what} must be a numeric id, got {value!r}")
+    return int(value)
+
+
+def _optional_snowflake(value: str | None, what: str) -> int | None:
+    return None if value is None else _snowflake(value, what)
 
 
 def _no_guilds() -> Mapping[int, GuildConfig]:
@@ -83,6 +97,43 @@ class DiscordAdapterConfig:
         """Config with the token read from ``PASICI_DISCORD_TOKEN``."""
         token = os.environ.get(TOKEN_ENV_VAR, "")
         return cls(token, guilds, **overrides)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_settings(cls, settings: DiscordSettings, **overrides: object) -> DiscordAdapterConfig:
+        """Config from the validated ``adapters.discord`` section of the bot file.
+
+        The token comes from the settings (usually ``${PASICI_DISCORD_TOKEN}`` there) and falls
+        back to the environment; ids that are not numbers are refused with a clear error.
+        """
+        token = settings.token.get_secret_value() if settings.token is not None else ""
+        token = token or os.environ.get(TOKEN_ENV_VAR, "")
+        guilds = {
+            _snowflake(guild.guild_id, "guild_id"): GuildConfig(
+                community=guild.community,
+                mod_log_channel_id=_optional_snowflake(
+                    guild.mod_log_channel_id, "mod_log_channel_id"
+                ),
+                mute_role_id=_optional_snowflake(guild.mute_role_id, "mute_role_id"),
+            )
+            for guild in settings.guilds
+        }
+        options: dict[str, object] = {
+            "guilds": guilds,
+            "shard_count": settings.shard_count,
+            "shard_ids": settings.shard_ids,
+            "ignore_bots": settings.ignore_bots,
+            "ignore_webhooks": settings.ignore_webhooks,
+            "exempt_channel_ids": frozenset(
+                _snowflake(channel, "exempt_channel_ids") for channel in settings.exempt_channel_ids
+            ),
+            "message_content_intent": settings.message_content_intent,
+        }
+        if settings.api_base_url is not None:
+            options["api_base_url"] = str(settings.api_base_url).rstrip("/")
+        if settings.gateway_url is not None:
+            options["gateway_url"] = settings.gateway_url
+        options.update(overrides)
+        return cls(token, **options)  # type: ignore[arg-type]
 
     def guild_for_community(self, community: str) -> int | None:
         """The guild id mapped to ``community`` (first match), or None."""
