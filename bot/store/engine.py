@@ -157,6 +157,10 @@ async def translate_errors(label: str) -> AsyncIterator[None]:
         ):
             raise  # a bug in our SQL, not a database condition: keep the real traceback
         raise translated from error
+    except exc.DataError as error:  # e.g. a value too long for its column on PostgreSQL
+        raise StoreInputError(f"{label}: rejected value: {_message_of(error)}") from error
+    except exc.DBAPIError as error:  # e.g. PostgreSQL: no such database, authentication failed
+        raise StoreUnavailableError(f"{label}: {_message_of(error)}") from error
     except exc.StatementError as error:
         if isinstance(error.orig, ValueError):  # raised by our column types on bad input
             raise StoreInputError(f"{label}: {error.orig}") from error
