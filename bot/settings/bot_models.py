@@ -126,8 +126,10 @@ class LoggingSettings(StrictModel):
 
 
 class ConsoleSettings(StrictModel):
+    """The local console channel; ``community`` left out means the first community file's."""
+
     enabled: bool = True
-    community: CommunityKey = "example"
+    community: CommunityKey | None = None
     channel: str = Field("general", min_length=1, max_length=100)
 
 
@@ -249,8 +251,9 @@ class BotSettings(StrictModel):
         for user_index, user in enumerate(self.web.users):
             for index, key in enumerate(user.communities):
                 found.append((("web", "users", user_index, "communities", index), key))
-        if self.adapters.console.enabled:
-            found.append((("adapters", "console", "community"), self.adapters.console.community))
+        console = self.adapters.console
+        if console.enabled and console.community is not None:
+            found.append((("adapters", "console", "community"), console.community))
         if self.adapters.discord.enabled:
             for index, guild in enumerate(self.adapters.discord.guilds):
                 path = ("adapters", "discord", "guilds", index, "community")

@@ -49,6 +49,12 @@ class LoadedConfig:
     snapshots: tuple[ConfigSnapshot, ...]
 
     @property
+    def console_community(self) -> str:
+        """The console adapter's community (the first community when the file names none)."""
+        configured = self.bot.adapters.console.community
+        return configured if configured is not None else next(iter(self.communities))
+
+    @property
     def files(self) -> tuple[Path, ...]:
         return tuple(snapshot.path for snapshot in self.snapshots)
 

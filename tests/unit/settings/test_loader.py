@@ -54,6 +54,7 @@ def test_defaults_of_a_minimal_bot_file(tmp_path: Path) -> None:
     assert bot.database.url == "sqlite+aiosqlite:///pasici.sqlite3"
     assert (bot.web.host, bot.web.port, bot.web.admin_token) == ("127.0.0.1", 8080, None)
     assert bot.adapters.console.enabled
+    assert bot.adapters.console.community is None  # -> the first community, see below
     assert not bot.adapters.discord.enabled
     assert bot.adapters.telegram.flood_limit_per_minute == 20
     assert bot.scheduler.poll_seconds == 5.0
@@ -166,3 +167,14 @@ def test_every_community_reference_must_exist(tmp_path: Path) -> None:
         f"{bot}:4: web.users[0].communities[1]: unknown community 'x' (known: c)",
         f"{bot}:11: adapters.discord.guilds[0].community: unknown community 'y' (known: c)",
     ]  # the disabled telegram adapter is not checked
+
+
+def test_console_community_defaults_to_the_first_community(tmp_path: Path) -> None:
+    for key in ("b", "a"):
+        (tmp_path / f"{key}.yaml").write_text(f"key: {key}\ndisplay_name: X\n", encoding="utf-8")
+    (tmp_path / "bot.yaml").write_text("communities: [b.yaml, a.yaml]\n", encoding="utf-8")
+    assert load_all(tmp_path / "bot.yaml", environ={}).console_community == "b"
+    (tmp_path / "bot.yaml").write_text(
+        "communities: [b.yaml, a.yaml]\nadapters: {console: {community: a}}\n", encoding="utf-8"
+    )
+    assert load_all(tmp_path / "bot.yaml", environ={}).console_community == "a"
