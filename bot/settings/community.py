@@ -45,6 +45,8 @@ DEFAULT_LADDER: tuple[LadderStep, ...] = (
 
 
 class CommunityPolicy(StrictModel):
+    """One community's policy file (see config/communities/example.yaml for every key)."""
+
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     display_name: str = Field(min_length=1, max_length=100)
     default_language: ConfigLanguage = "nl"
