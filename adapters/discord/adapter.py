@@ -62,6 +62,9 @@ def _point_discord_py_at(config: DiscordAdapterConfig) -> None:
     # discord.py keeps its endpoints in class attributes: this is process-wide by design.
     discord.http.Route.BASE = config.api_base_url.rstrip("/")
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url)
+    # The bot never joins voice: silence the "PyNaCl/davey is not installed" start-up warnings.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
 
 class _PasiciClient(discord.AutoShardedClient):

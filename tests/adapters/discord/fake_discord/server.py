@@ -338,6 +338,7 @@ class FakeDiscord:
     # --- REST --------------------------------------------------------------------------
 
     async def _rest(self, request: web.Request) -> web.StreamResponse:
+        arrived = time.perf_counter()
         path = "/" + request.match_info["tail"]
         body: Any = None
         files: list[tuple[str, bytes]] = []
@@ -366,7 +367,7 @@ class FakeDiscord:
                 body,
                 tuple(files),
                 dict(request.headers),
-                time.perf_counter(),
+                arrived,
                 response.status,
             )
         )
