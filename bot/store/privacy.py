@@ -38,7 +38,11 @@ async def _blank_texts(
     """Drop message text and span text of matching cases; span offsets stay for statistics."""
     rows = (
         await connection.execute(
-            select(cases.c.id, cases.c.spans).where(where, cases.c.text_purged_at.is_(None))
+            select(cases.c.id, cases.c.spans).where(
+                where,
+                cases.c.text_purged_at.is_(None),
+                or_(cases.c.message_text.is_not(None), cases.c.spans != "[]"),
+            )
         )
     ).all()
     for row in rows:

@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -46,6 +47,9 @@ from bot.store.engine import (
     translate_errors,
 )
 from bot.store.migrate import check_schema
+
+if TYPE_CHECKING:
+    from bot.ports import Store
 
 __all__ = ["SqlStore", "open_store"]
 
@@ -281,3 +285,9 @@ class SqlStore:
     async def erase_user(self, user_id: str, now: datetime) -> dict[str, int]:
         async with self._write() as connection:
             return await privacy.erase_user(connection, user_id, now)
+
+
+if TYPE_CHECKING:  # mypy proves here that SqlStore satisfies the port
+
+    def _satisfies_the_port(store: SqlStore) -> Store:
+        return store

@@ -10,7 +10,7 @@ import pytest
 
 from bot.actions import ActionOutcome
 from bot.records import CaseStatus
-from bot.store import SqlStore, StoreConstraintError, StoreInputError
+from bot.store import SqlStore, StoreConstraintError, StoreInputError, open_store
 from tests.store.support import DAY, T0, new_case
 
 BRUSSELS_WINTER = timezone(timedelta(hours=1))
@@ -176,7 +176,24 @@ async def test_an_outcome_for_an_unknown_case_is_still_audited(store: SqlStore) 
 async def test_member_name_follows_the_latest_case(store: SqlStore) -> None:
     await store.open_case(new_case())
     await store.open_case(replace(new_case(), user_name="renamed", created_at=T0 + DAY))
-    (membership,) = (await store.export_user("u1"))["memberships"]  # type: ignore[misc]
+    memberships = (await store.export_user("u1"))["memberships"]
+    assert isinstance(memberships, list)
+    (membership,) = memberships
     assert membership["user_name"] == "renamed"
     assert membership["first_seen_at"] == T0.isoformat()
     assert membership["last_seen_at"] == (T0 + DAY).isoformat()
+
+
+async def test_two_bot_processes_share_the_numbering(store: SqlStore, migrated_url: str) -> None:
+    # a second store on the same database has its own engine and pool, like a second process
+    second = await open_store(migrated_url)
+    try:
+        opened = await asyncio.gather(
+            *(
+                (store if index % 2 else second).open_case(new_case(user_id=f"u{index}"))
+                for index in range(20)
+            )
+        )
+    finally:
+        await second.close()
+    assert sorted(case.number for case in opened) == list(range(1, 21))

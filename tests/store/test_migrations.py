@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from pathlib import Path
+
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -10,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from bot.store import DatabaseNotMigratedError, StoreError, open_store, upgrade_database
 from bot.store.engine import make_engine
-from bot.store.migrate import head_revision
+from bot.store.migrate import alembic_config, head_revision
 from bot.store.tables import metadata
 from tests.store.support import T0
 
@@ -88,3 +93,14 @@ async def test_a_table_dropped_behind_our_back_reads_as_not_migrated(database_ur
             await store.claim_message("discord:1:2", T0)
     finally:
         await store.close()
+
+
+def test_the_alembic_command_line_path_migrates_with_its_own_engine(tmp_path: Path) -> None:
+    # what `alembic upgrade head` does: env.py gets no connection and opens its own engine
+    path = tmp_path / "cli.db"
+    command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        (version,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    assert version == head_revision()
+    assert tables >= EXPECTED_TABLES
