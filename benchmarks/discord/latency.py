@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from adapters.discord import DiscordAdapter, DiscordAdapterConfig, GuildConfig  # noqa: E402
-from bot.actions import MessageRef, SendNotice  # noqa: E402
-from bot.events import CommandCall, CommandReply, Message  # noqa: E402
-from tests.adapters.discord.fake_discord.payloads import GUILD_ID, MOD_LOG_ID  # noqa: E402
-from tests.adapters.discord.fake_discord.server import GOOD_TOKEN, FakeDiscord  # noqa: E402
+from adapters.discord import DiscordAdapter, DiscordAdapterConfig, GuildConfig
+from bot.actions import MessageRef, SendNotice
+from bot.events import CommandCall, CommandReply, Message
+from tests.adapters.discord.fake_discord.payloads import GUILD_ID, MOD_LOG_ID
+from tests.adapters.discord.fake_discord.server import GOOD_TOKEN, FakeDiscord
 
 
 class NoticeSink:
