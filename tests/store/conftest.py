@@ -42,9 +42,13 @@ async def _admin(sql: str) -> None:
     try:
         connection = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL), timeout=5)
     except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+        problem = repr(error)
+    else:
+        problem = ""
+    if problem:
         pytest.fail(
-            f"PostgreSQL is unreachable at {make_url(POSTGRES_URL).render_as_string()}: {error!r}. "
-            "Start the server (CI does), set PASICI_TEST_POSTGRES_URL, "
+            f"PostgreSQL is unreachable at {make_url(POSTGRES_URL).render_as_string()}: "
+            f"{problem}. Start the server (CI does), set PASICI_TEST_POSTGRES_URL, "
             'or deselect these tests with -m "not postgres".',
             pytrace=False,
         )
