@@ -59,6 +59,7 @@ class DiscordAdapterConfig:
     ignore_bots: bool = True
     ignore_webhooks: bool = True
     exempt_channel_ids: frozenset[int] = frozenset()
+    exempt_role_ids: frozenset[int] = frozenset()
     message_content_intent: bool = True
     members_intent: bool = False
     ready_timeout_seconds: float = 30.0

@@ -101,6 +101,10 @@ def skip_reason(message: discord.Message, config: DiscordAdapterConfig) -> str |
     exempt = config.exempt_channel_ids
     if channel.id in exempt or getattr(channel, "parent_id", None) in exempt:
         return "exempt channel"
+    author = message.author
+    exempt_roles = config.exempt_role_ids
+    if isinstance(author, discord.Member) and any(r.id in exempt_roles for r in author.roles):
+        return "exempt role"
     return None
 
 

@@ -82,6 +82,16 @@ def test_skip_reason(state: Any, payload: dict[str, Any], reason: str | None) ->
     assert (message_from_discord(message, CONFIG) is None) is (reason is not None)
 
 
+def test_exempt_roles_are_skipped(state: Any) -> None:
+    config = DiscordAdapterConfig(
+        "token", guilds={GUILD_ID: GuildConfig("acme")}, exempt_role_ids=frozenset({MOD_ROLE_ID})
+    )
+    assert skip_reason(build(state, message_payload(author=MOD, content="x")), config) == (
+        "exempt role"
+    )
+    assert skip_reason(build(state, message_payload(author=ALICE, content="x")), config) is None
+
+
 def test_unconfigured_guild_is_skipped(state: Any) -> None:
     other = DiscordAdapterConfig("token", guilds={GUILD_ID + 1: GuildConfig("other")})
     message = build(state, message_payload(author=ALICE, content="x"))
