@@ -13,12 +13,12 @@ from types import MappingProxyType
 
 from bot.detection.analysis import RuleAnalysis, RuleHit, Suppressor, Target, TermMatch
 from bot.detection.charfold import homoglyph_table
-from bot.detection.context import MatchIndex, TextLayout, words_between
+from bot.detection.context import Candidate, MatchIndex, RuleContext, TextLayout, words_between
 from bot.detection.custom import CompiledCustomTerms, compile_custom_terms
 from bot.detection.langid import LanguageIdentifier, default_identifier
 from bot.detection.lexicon import Lexicon, RawMatch, default_lexicon
 from bot.detection.normalise import NormalisedText, normalise
-from bot.detection.rules import PHRASE, Candidate, RuleContext, find_candidates
+from bot.detection.rules import PHRASE, find_candidates
 from bot.detection.suppressors import suppressors_for
 from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
 
@@ -38,10 +38,21 @@ _CUE_ROLES = (
     "grammar.reporting",
     "grammar.counter_speech",
     "grammar.meta_questions",
+    "grammar.copulas",
+    "grammar.exclusion_verbs",
+    "grammar.female_refs",
     "hate.groups",
     "hate.modifiers",
     "threat.objects",
+    "sexual.appraisal",
     "allow.idioms",
+)
+_CLOSED_CLASS_ROLES = (
+    "function_words.words",
+    "grammar.second_person",
+    "grammar.first_person",
+    "grammar.negators",
+    "grammar.copulas",
 )
 _SKIPPABLE_ROLES = ("grammar.intensifiers", "insult.adjectives")
 
@@ -105,6 +116,11 @@ class RulesClassifier:
             *(lexicon_.terms_with_role(r) for r in _SKIPPABLE_ROLES)
         )
         self._person_subjects = lexicon_.terms_with_role("grammar.person_subjects")
+        self._product_nouns = lexicon_.terms_with_role("grammar.product_nouns")
+        self._closed_class = (
+            frozenset().union(*(lexicon_.terms_with_role(r) for r in _CLOSED_CLASS_ROLES))
+            - self._skippable
+        )
 
     def classify(self, text: str) -> Classification:
         """Per-category rule scores with spans (original offsets) and reasons; never raises."""
@@ -130,7 +146,7 @@ class RulesClassifier:
         normalised = normalise(text, self._vocabulary, self._lexicon.function_words)
         guess = self._identifier.identify(normalised.language_text)
         folded = normalised.text
-        raw = self._lexicon_matches(folded)
+        raw = self._lexicon_matches(folded, guess.shares)
         allowed_spans: list[tuple[int, int]] = []
         custom_candidates: list[Candidate] = []
         if self._custom is not None:
@@ -189,9 +205,15 @@ class RulesClassifier:
             )
         return self._analysis(normalised, guess.lang, guess.shares, raw, hits, ctx)
 
-    def _lexicon_matches(self, folded: str) -> list[RawMatch]:
+    def _lexicon_matches(
+        self, folded: str, shares: tuple[tuple[Language, float], ...]
+    ) -> list[RawMatch]:
+        """Lexicon matches in the languages the message is written in (all when unknown)."""
+        present = {lang for lang, _ in shares}
         matches = []
         for match in self._lexicon.find(folded):
+            if present and match.lang not in present:
+                continue
             matches.append(match)
             if len(matches) >= MAX_MATCHES:
                 break
@@ -208,8 +230,10 @@ class RulesClassifier:
             roles=dict(roles),
             indexes=indexes,
             skippable=self._skippable,
+            closed_class=self._closed_class,
             person_subjects=self._person_subjects,
-            word_count=len(words_between(folded, 0, len(folded))),
+            product_nouns=self._product_nouns,
+            words=tuple(words_between(folded, 0, len(folded))),
         )
 
     def _analysis(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.detection.analysis import Target
 from bot.detection.lexicon import RawMatch
+from bot.verdicts import Category, Language
 
-__all__ = ["MatchIndex", "TextLayout", "words_between"]
+__all__ = ["Candidate", "MatchIndex", "RuleContext", "TextLayout", "words_between"]
 
 _SENTENCE_BREAKS = frozenset(".!?\n")
 _CLAUSE_BREAKS = _SENTENCE_BREAKS | frozenset(",;:()")
@@ -126,3 +128,97 @@ class MatchIndex:
                 result.append(match)
             index += 1
         return result
+
+
+_DEFAULT_SUPPRESSIBLE = frozenset({"negation", "quote", "counter_speech", "idiom", "question"})
+_MAX_GAP_WORDS = 5  # words allowed between a cue ("you are a") and its insult ("idiot")
+_MAX_FREE_WORDS = 2  # unlisted adjectives allowed after a full cue ("you are a rude fat pig")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A rule firing before suppression; offsets in normalised text."""
+
+    category: Category
+    rule: str
+    score: float
+    term: str
+    lang: Language
+    start: int  # span of the whole evidence (e.g. group .. dehumanising word)
+    end: int
+    term_start: int  # the decisive term
+    term_end: int
+    target: Target
+    suppressible: frozenset[str] = field(default=_DEFAULT_SUPPRESSIBLE)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """Everything a rule needs: text layout, matches per role, and word sets."""
+
+    text: str
+    layout: TextLayout
+    roles: dict[str, list[RawMatch]]
+    indexes: dict[str, MatchIndex]
+    skippable: frozenset[str]
+    closed_class: frozenset[str]  # function words, cues: never a "free" adjective
+    person_subjects: frozenset[str]
+    product_nouns: frozenset[str]
+    words: tuple[str, ...]
+
+    def matches(self, role: str) -> list[RawMatch]:
+        return self.roles.get(role, [])
+
+    def index(self, role: str) -> MatchIndex:
+        return self.indexes.get(role) or MatchIndex(())
+
+    def gap_is_skippable(self, start: int, end: int, free: int = 0) -> bool:
+        """Only filler between ``start`` and ``end``: intensifiers, listed adjectives, digits,
+        and up to ``free`` other content words (not function words)."""
+        words = [w for w in words_between(self.text, start, end) if not w.isdigit()]
+        if len(words) > _MAX_GAP_WORDS:
+            return False
+        others = [w for w in words if w not in self.skippable]
+        return len(others) <= free and not any(w in self.closed_class for w in others)
+
+    def cue_before(self, role: str, match: RawMatch, allow_free: bool = False) -> RawMatch | None:
+        """The nearest ``role`` match in the same clause with only filler words in between.
+
+        ``allow_free``: a cue of two or more words ("you are a", "t'es un") may be followed by a
+        couple of unlisted adjectives; a bare pronoun ("you") may not.
+        """
+        floor = self.layout.clause_start(match.start)
+        for cue in self.index(role).before(match.start, floor):
+            free = _MAX_FREE_WORDS if allow_free and len(cue.term.split()) >= 2 else 0
+            if cue.end <= match.start and self.gap_is_skippable(cue.end, match.start, free):
+                return cue
+        return None
+
+    def subject_before(self, cue: RawMatch) -> str | None:
+        """ "person", "product" or None: what the clause names before a third-person cue."""
+        cue_words = cue.term.split()
+        if set(cue_words) & self.person_subjects:
+            return "person"
+        if set(cue_words) & self.product_nouns:
+            return "product"
+        start = self.layout.clause_start(cue.start)
+        for word in reversed(words_between(self.text, start, cue.start)):
+            if word in self.product_nouns:
+                return "product"
+            if word in self.person_subjects:
+                return "person"
+        return "person" if self._mention_before(cue.start) else None
+
+    def _mention_before(self, position: int) -> bool:
+        start = self.layout.clause_start(position)
+        return "@" in self.text[start:position]
+
+    def followed_by_product(self, match: RawMatch) -> bool:
+        """ "dumbass website", "joke of a company": the word qualifies a thing."""
+        after = words_between(self.text, match.end, self.layout.clause_end(match.end))[:4]
+        for word in after:
+            if word in self.product_nouns:
+                return True
+            if word not in self.skippable and word not in self.closed_class:
+                return False
+        return False

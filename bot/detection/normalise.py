@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -128,12 +128,14 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char in "@$"
 
 
-def _tokens(stream: list[tuple[str, str, int, int]]) -> Iterator[_Token]:
+def _tokens(stream: list[tuple[str, str, int, int]]) -> list[_Token]:
     """Stage 2: words (homoglyph- and leet-folded) and the separators between them."""
+    tokens: list[_Token] = []
+    leet_in_words = False
     for is_word, group in itertools.groupby(stream, key=lambda item: _is_word_char(item[1])):
         items = list(group)
         if not is_word:
-            yield _Token([_Char(p, s, e) for p, _, s, e in items], is_word=False)
+            tokens.append(_Token([_Char(p, s, e) for p, _, s, e in items], is_word=False))
             continue
         plain_latin = any(p.isascii() and p.isalpha() for p, _, _, _ in items)
         all_lookalike = all(h.isascii() for _, h, _, _ in items)
@@ -143,11 +145,24 @@ def _tokens(stream: list[tuple[str, str, int, int]]) -> Iterator[_Token]:
             for position, char in enumerate(chars):
                 if char.text == "@" and position == 0:
                     continue  # a mention, not an "a"
-                replacement = _LEET.get(char.text)
-                if replacement is not None:
-                    char.from_one = char.text == "1"
-                    char.text = replacement
-        yield _Token(chars, is_word=True)
+                if _leet(char):
+                    leet_in_words = True
+        tokens.append(_Token(chars, is_word=True))
+    if leet_in_words:
+        # The writer uses leetspeak: a lone "4" or "1" is a word too ("y0u 4re 4 1d10t").
+        for token in tokens:
+            if token.is_word and len(token.chars) == 1:
+                _leet(token.chars[0])
+    return tokens
+
+
+def _leet(char: _Char) -> bool:
+    replacement = _LEET.get(char.text)
+    if replacement is None:
+        return False
+    char.from_one = char.text == "1"
+    char.text = replacement
+    return True
 
 
 def _is_single_letter(token: _Token) -> bool:
@@ -174,9 +189,11 @@ def _join_spaced(tokens: list[_Token], vocabulary: AbstractSet[str]) -> list[_To
             continue
         letters = [token]
         cursor = index + 1
+        separator = tokens[cursor].chars[0].text if cursor < len(tokens) else ""
         while (
             cursor + 1 < len(tokens)
             and _is_spaced_gap(tokens[cursor])
+            and tokens[cursor].chars[0].text == separator  # "f.i.n.d y.o.u" is two words
             and _is_single_letter(tokens[cursor + 1])
         ):
             letters.append(tokens[cursor + 1])
@@ -314,7 +331,7 @@ def normalise(
         vocabulary = lexicon.vocabulary if vocabulary is None else vocabulary
         function_words = lexicon.function_words if function_words is None else function_words
     stream, language_text, truncated = _fold_stream(text)
-    tokens = _join_spaced(list(_tokens(stream)), vocabulary)
+    tokens = _join_spaced(_tokens(stream), vocabulary)
     tokens = _join_split_words(tokens, vocabulary, function_words)
     repaired = [_repair_word(t, vocabulary) if t.is_word else t for t in tokens]
     folded, starts, ends = _emit(repaired)

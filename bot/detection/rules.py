@@ -1,63 +1,60 @@
-"""Target-aware rules over lexicon matches: who is insulted, threatened, degraded or propositioned.
+"""Target-aware rules over lexicon matches: who is insulted, and is it a person or a product?
 
-Each rule produces a candidate ``RuleHit``; ``suppressors.py`` then decides whether negation,
-quotation, counter-speech, idioms, questions, reclaimed use or allow terms cancel it.
-Scores: 0.95 strong targeted match, 0.85-0.9 named third person or standalone phrase,
-0.8 weaker targeting (vocative, generic "c'est un ..."), 0.55 an insult word aimed at nobody in
-particular, 0.35 a lone provocation word inside a longer message.
+Each rule yields a ``Candidate``; ``suppressors.py`` then decides whether negation, quotation,
+counter-speech, idioms, questions, reclaimed use or allow terms cancel it. The other categories
+live in ``rules_harm.py``. Scores: 0.95 strong targeted match, 0.85-0.9 named third person or
+standalone phrase, 0.8 weaker targeting (vocative), 0.65 a guess at the target ("c'est un ..."),
+0.55 an insult word aimed at nobody in particular, 0.35 a lone provocation word.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from bot.detection.analysis import Target
-from bot.detection.context import MatchIndex, TextLayout, words_between
+from bot.detection.context import Candidate, RuleContext, words_between
 from bot.detection.lexicon import RawMatch
-from bot.verdicts import Category, Language
+from bot.verdicts import Category
 
-__all__ = ["Candidate", "RuleContext", "find_candidates"]
+__all__ = [
+    "LONE_PROVOCATION",
+    "PHRASE",
+    "STRONG",
+    "THIRD_PERSON",
+    "UNSURE_TARGET",
+    "UNTARGETED",
+    "WEAK_TARGET",
+    "candidate",
+    "find_candidates",
+]
 
 STRONG = 0.95
 PHRASE = 0.9
 THIRD_PERSON = 0.85
 WEAK_TARGET = 0.8
+UNSURE_TARGET = 0.65
 UNTARGETED = 0.55
 LONE_PROVOCATION = 0.35
-_MAX_GAP_WORDS = 4  # words allowed between a cue ("you are") and its insult ("idiot")
-_MAX_LINK_WORDS = 3  # between a group and a dehumanising word ("X are (all) vermin")
-_MAX_DEROGATION_WORDS = 12
-_SHORT_MESSAGE_WORDS = 4
-_LINK_BREAKERS = frozenset(
+_ARTICLES = frozenset(
     [
-        "of",
-        "by",
-        "from",
-        "for",
-        "with",
-        "against",
-        "van",
-        "door",
-        "voor",
-        "met",
-        "tegen",
-        "par",
-        "pour",
-        "avec",
-        "contre",
+        "a",
+        "an",
+        "the",
+        "un",
+        "une",
+        "le",
+        "la",
+        "een",
+        "ein",
+        "eine",
+        "einen",
+        "der",
+        "die",
+        "das",
         "de",
-        "des",
-        "von",
-        "durch",
-        "vor",
-        "für",
-        "mit",
-        "gegen",
-        "about",
-        "over",
-        "sur",
-        "uber",
+        "het",
+        "ne",
+        "nen",
     ]
 )
 # Words that make a "<subject> is" cue generic ("this is", "c'est") rather than a named product.
@@ -95,77 +92,12 @@ _GENERIC_SUBJECT_WORDS = frozenset(
         "sache",
     ]
 )
+_BARE_COPULA_CUES = frozenset(
+    ["is a", "is an", "is een", "est un", "est une", "ist ein", "ist eine"]
+)
 
 
-@dataclass(slots=True)
-class Candidate:
-    """A rule firing before suppression; offsets in normalised text."""
-
-    category: Category
-    rule: str
-    score: float
-    term: str
-    lang: Language
-    start: int  # span of the whole evidence (e.g. group .. dehumanising word)
-    end: int
-    term_start: int  # the decisive term
-    term_end: int
-    target: Target
-    suppressible: frozenset[str] = frozenset(
-        {"negation", "quote", "counter_speech", "idiom", "question", "allowed"}
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class RuleContext:
-    """Everything a rule needs: text layout, matches per role, and word sets."""
-
-    text: str
-    layout: TextLayout
-    roles: dict[str, list[RawMatch]]
-    indexes: dict[str, MatchIndex]
-    skippable: frozenset[str]
-    person_subjects: frozenset[str]
-    word_count: int
-
-    def matches(self, role: str) -> list[RawMatch]:
-        return self.roles.get(role, [])
-
-    def index(self, role: str) -> MatchIndex:
-        return self.indexes.get(role) or MatchIndex(())
-
-    def gap_is_skippable(self, start: int, end: int) -> bool:
-        words = words_between(self.text, start, end)
-        return len(words) <= _MAX_GAP_WORDS and all(w in self.skippable for w in words)
-
-    def cue_before(self, role: str, match: RawMatch) -> RawMatch | None:
-        """The nearest ``role`` match in the same clause with only filler words in between."""
-        floor = self.layout.clause_start(match.start)
-        for cue in self.index(role).before(match.start, floor):
-            if cue.end <= match.start and self.gap_is_skippable(cue.end, match.start):
-                return cue
-        return None
-
-    def subject_is_person(self, cue: RawMatch) -> bool:
-        """Whether a third-person cue ("is a") has a person as subject ("@anna", "the driver")."""
-        cue_words = set(cue.term.split())
-        if cue_words & self.person_subjects:
-            return True
-        before = words_between(self.text, self.layout.clause_start(cue.start), cue.start)
-        if before and before[-1] in self.person_subjects:
-            return True
-        start = cue.start - 1
-        while start >= 0 and self.text[start] == " ":
-            start -= 1
-        word_start = start
-        while word_start >= 0 and (
-            self.text[word_start].isalnum() or self.text[word_start] in "_@"
-        ):
-            word_start -= 1
-        return start >= 0 and self.text[word_start + 1 : start + 1].startswith("@")
-
-
-def _candidate(
+def candidate(
     category: Category,
     rule: str,
     score: float,
@@ -174,7 +106,8 @@ def _candidate(
     start: int | None = None,
     suppressible: frozenset[str] | None = None,
 ) -> Candidate:
-    candidate = Candidate(
+    """A candidate whose decisive term is ``match`` (evidence may start earlier, at ``start``)."""
+    found = Candidate(
         category=category,
         rule=rule,
         score=score,
@@ -187,8 +120,8 @@ def _candidate(
         target=target,
     )
     if suppressible is not None:
-        candidate.suppressible = suppressible
-    return candidate
+        found.suppressible = suppressible
+    return found
 
 
 def _is_specific_product(cue: RawMatch) -> bool:
@@ -196,23 +129,45 @@ def _is_specific_product(cue: RawMatch) -> bool:
 
 
 def _is_vocative(ctx: RuleContext, match: RawMatch) -> bool:
+    """The insult stands alone in its clause ("Idiot!", "stupid moron, open the doors")."""
     layout = ctx.layout
     start, end = layout.clause_start(match.start), layout.clause_end(match.end)
     around = words_between(ctx.text, start, match.start) + words_between(ctx.text, match.end, end)
-    return all(word in ctx.skippable for word in around)
+    allowed = ctx.skippable | ctx.person_subjects
+    return all(word in allowed or word.isdigit() for word in around)
+
+
+def _third_person(ctx: RuleContext, match: RawMatch, cue: RawMatch) -> Candidate:
+    subject = ctx.subject_before(cue)
+    if subject == "product":
+        return candidate(Category.INSULT, "insult.about_product", UNTARGETED, match, Target.PRODUCT)
+    if subject is None and cue.term in _BARE_COPULA_CUES:
+        return candidate(
+            Category.INSULT,
+            "insult.third_person",
+            UNSURE_TARGET,
+            match,
+            Target.THIRD_PERSON,
+            cue.start,
+        )
+    return candidate(
+        Category.INSULT, "insult.third_person", THIRD_PERSON, match, Target.THIRD_PERSON, cue.start
+    )
 
 
 def _insult_nouns(ctx: RuleContext) -> Iterable[Candidate]:
     for match in ctx.matches("insult.nouns"):
-        address = ctx.cue_before("grammar.address_noun", match)
-        product = ctx.cue_before("grammar.product_subjects", match)
-        third = ctx.cue_before("grammar.third_person", match)
-        if product is not None and _is_specific_product(product):
-            yield _candidate(
+        address = ctx.cue_before("grammar.address_noun", match, allow_free=True)
+        product = ctx.cue_before("grammar.product_subjects", match, allow_free=True)
+        third = ctx.cue_before("grammar.third_person", match, allow_free=True)
+        if ctx.followed_by_product(match) or (
+            product is not None and _is_specific_product(product)
+        ):
+            yield candidate(
                 Category.INSULT, "insult.about_product", UNTARGETED, match, Target.PRODUCT
             )
         elif address is not None and (third is None or address.end >= third.end):
-            yield _candidate(
+            yield candidate(
                 Category.INSULT,
                 "insult.addressed",
                 STRONG,
@@ -221,29 +176,25 @@ def _insult_nouns(ctx: RuleContext) -> Iterable[Candidate]:
                 address.start,
             )
         elif third is not None:
-            yield _candidate(
-                Category.INSULT,
-                "insult.third_person",
-                THIRD_PERSON,
-                match,
-                Target.THIRD_PERSON,
-                third.start,
-            )
-        elif product is not None:
-            yield _candidate(
+            yield _third_person(ctx, match, third)
+        elif (
+            product is not None
+            and set(words_between(ctx.text, product.end, match.start)) & _ARTICLES
+        ):
+            yield candidate(
                 Category.INSULT,
                 "insult.this_is",
-                WEAK_TARGET,
+                UNSURE_TARGET,
                 match,
                 Target.THIRD_PERSON,
                 product.start,
             )
         elif _is_vocative(ctx, match):
-            yield _candidate(
+            yield candidate(
                 Category.INSULT, "insult.vocative", WEAK_TARGET, match, Target.SECOND_PERSON
             )
         else:
-            yield _candidate(Category.INSULT, "insult.term", UNTARGETED, match, Target.NONE)
+            yield candidate(Category.INSULT, "insult.term", UNTARGETED, match, Target.NONE)
 
 
 def _insult_addressed_words(ctx: RuleContext) -> Iterable[Candidate]:
@@ -253,15 +204,17 @@ def _insult_addressed_words(ctx: RuleContext) -> Iterable[Candidate]:
         ("insult.adjectives", "grammar.address_adjective"),
     ):
         for match in ctx.matches(role):
-            product = ctx.cue_before("grammar.product_subjects", match)
-            address = ctx.cue_before(address_role, match)
-            third = ctx.cue_before("grammar.third_person", match)
-            if product is not None and (address is None or product.end >= address.end):
-                yield _candidate(
+            product = ctx.cue_before("grammar.product_subjects", match, allow_free=True)
+            address = ctx.cue_before(address_role, match, allow_free=True)
+            third = ctx.cue_before("grammar.third_person", match, allow_free=True)
+            if ctx.followed_by_product(match) or (
+                product is not None and (address is None or product.end >= address.end)
+            ):
+                yield candidate(
                     Category.INSULT, "insult.about_product", UNTARGETED, match, Target.PRODUCT
                 )
             elif address is not None:
-                yield _candidate(
+                yield candidate(
                     Category.INSULT,
                     "insult.addressed",
                     STRONG,
@@ -269,8 +222,8 @@ def _insult_addressed_words(ctx: RuleContext) -> Iterable[Candidate]:
                     Target.SECOND_PERSON,
                     address.start,
                 )
-            elif third is not None and ctx.subject_is_person(third):
-                yield _candidate(
+            elif third is not None and ctx.subject_before(third) == "person":
+                yield candidate(
                     Category.INSULT,
                     "insult.third_person",
                     WEAK_TARGET,
@@ -282,135 +235,18 @@ def _insult_addressed_words(ctx: RuleContext) -> Iterable[Candidate]:
 
 def _insult_phrases(ctx: RuleContext) -> Iterable[Candidate]:
     for match in ctx.matches("insult.phrases"):
-        yield _candidate(Category.INSULT, "insult.phrase", PHRASE, match, Target.SECOND_PERSON)
-
-
-def _words_link(ctx: RuleContext, left: RawMatch, right: RawMatch, limit: int) -> bool:
-    words = words_between(ctx.text, left.end, right.start)
-    return len(words) <= limit and not any(word in _LINK_BREAKERS for word in words)
-
-
-def _hate(ctx: RuleContext) -> Iterable[Candidate]:
-    layout = ctx.layout
-    no_negation = frozenset(
-        {"quote", "counter_speech", "idiom", "question", "reclaimed", "allowed"}
-    )
-    for match in ctx.matches("hate.slurs"):
-        yield _candidate(
-            Category.HATE, "hate.slur", PHRASE, match, Target.GROUP, suppressible=no_negation
-        )
-    for match in ctx.matches("hate.phrases"):
-        yield _candidate(Category.HATE, "hate.phrase", PHRASE, match, Target.GROUP)
-    groups = ctx.index("hate.groups")
-    for role, limit, rule in (
-        ("hate.dehumanising", _MAX_LINK_WORDS, "hate.dehumanising"),
-        ("hate.derogation_phrases", _MAX_DEROGATION_WORDS, "hate.derogation"),
-    ):
-        for match in ctx.matches(role):
-            floor = (
-                layout.sentence_start(match.start)
-                if rule == "hate.derogation"
-                else layout.clause_start(match.start)
-            )
-            for group in groups.before(match.start, floor):
-                if group.end <= match.start and _words_link(ctx, group, match, limit):
-                    yield _candidate(Category.HATE, rule, STRONG, match, Target.GROUP, group.start)
-                    break
-    modifiers = ctx.index("hate.modifiers")
-    for group in ctx.matches("hate.groups"):
-        for modifier in modifiers.before(group.start, layout.clause_start(group.start), limit=1):
-            if not words_between(ctx.text, modifier.end, group.start):
-                candidate = _candidate(
-                    Category.HATE,
-                    "hate.derogatory_modifier",
-                    PHRASE,
-                    group,
-                    Target.GROUP,
-                    modifier.start,
-                )
-                candidate.term = f"{modifier.term} {group.term}"
-                yield candidate
-
-
-def _threats(ctx: RuleContext) -> Iterable[Candidate]:
-    layout = ctx.layout
-    for match in ctx.matches("threat.phrases"):
-        rule = (
-            "threat.doxxing"
-            if any(
-                w in match.term
-                for w in ("where", "waar", "ou ", "wo ", "adres", "address", "adresse")
-            )
-            else "threat.phrase"
-        )
-        yield _candidate(Category.THREAT, rule, STRONG, match, Target.SECOND_PERSON)
-    for match in ctx.matches("threat.death_wishes"):
-        yield _candidate(Category.THREAT, "threat.death_wish", PHRASE, match, Target.SECOND_PERSON)
-    first = ctx.index("grammar.first_person")
-    seconds = [ctx.index("grammar.second_person"), ctx.index("threat.objects")]
-    for verb in ctx.matches("threat.verbs"):
-        start, end = layout.clause_start(verb.start), layout.clause_end(verb.end)
-        subjects = [f for f in first.before(verb.start, start) if f.end <= verb.start]
-        if not subjects:
-            continue
-        subject_end = min(f.end for f in subjects)
-        objects = [
-            o for index in seconds for o in index.within(subject_end, end) if o.start >= subject_end
-        ]
-        if objects:
-            yield _candidate(
-                Category.THREAT,
-                "threat.violence",
-                THIRD_PERSON,
-                verb,
-                Target.SECOND_PERSON,
-                min(f.start for f in subjects),
-            )
-
-
-def _sexual(ctx: RuleContext) -> Iterable[Candidate]:
-    for match in ctx.matches("sexual.phrases"):
-        yield _candidate(Category.SEXUAL, "sexual.phrase", STRONG, match, Target.SECOND_PERSON)
-    for match in ctx.matches("sexual.addressed_terms"):
-        address = ctx.cue_before("grammar.address_adjective", match) or ctx.cue_before(
-            "grammar.address_noun", match
-        )
-        if address is not None:
-            yield _candidate(
-                Category.SEXUAL,
-                "sexual.addressed",
-                THIRD_PERSON,
-                match,
-                Target.SECOND_PERSON,
-                address.start,
-            )
-
-
-def _trolling(ctx: RuleContext) -> Iterable[Candidate]:
-    for match in ctx.matches("trolling.phrases"):
-        yield _candidate(
-            Category.TROLLING, "trolling.phrase", THIRD_PERSON, match, Target.SECOND_PERSON
-        )
-    for match in ctx.matches("trolling.words"):
-        taunting = ctx.word_count <= _SHORT_MESSAGE_WORDS or ctx.layout.sentence_is_question(
-            match.start
-        )
-        score = WEAK_TARGET if taunting else LONE_PROVOCATION
-        yield _candidate(Category.TROLLING, "trolling.word", score, match, Target.SECOND_PERSON)
-
-
-RULES: tuple[Callable[[RuleContext], Iterable[Candidate]], ...] = (
-    _insult_nouns,
-    _insult_addressed_words,
-    _insult_phrases,
-    _hate,
-    _threats,
-    _sexual,
-    _trolling,
-)
+        yield candidate(Category.INSULT, "insult.phrase", PHRASE, match, Target.SECOND_PERSON)
 
 
 def find_candidates(ctx: RuleContext) -> list[Candidate]:
     """Run every rule; candidates in text order."""
-    found = [candidate for rule in RULES for candidate in rule(ctx)]
+    from bot.detection.rules_harm import HARM_RULES
+
+    rules: tuple[Callable[[RuleContext], Iterable[Candidate]], ...] = (
+        _insult_nouns,
+        _insult_addressed_words,
+        _insult_phrases,
+        *HARM_RULES,
+    )
+    found = [item for rule in rules for item in rule(ctx)]
     return sorted(found, key=lambda c: (c.start, c.end, c.category.value))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from bot.detection.analysis import Suppressor, Target
-from bot.detection.context import words_between
-from bot.detection.rules import Candidate, RuleContext
+from bot.detection.context import Candidate, RuleContext, words_between
 from bot.verdicts import Category
 
 __all__ = ["suppressors_for"]

@@ -1,0 +1,256 @@
+"""Rules for hate, threats, sexual remarks and trolling (insults are in ``rules.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from bot.detection.analysis import Target
+from bot.detection.context import Candidate, RuleContext, words_between
+from bot.detection.lexicon import RawMatch
+from bot.detection.rules import (
+    LONE_PROVOCATION,
+    PHRASE,
+    STRONG,
+    THIRD_PERSON,
+    WEAK_TARGET,
+    candidate,
+)
+from bot.verdicts import Category, Language
+
+__all__ = ["HARM_RULES"]
+
+_MAX_LINK_WORDS = 3  # group .. dehumanising word ("X are (all) vermin")
+_MAX_COPULA_LINK_WORDS = 8  # when the gap holds a copula or simile ("X in the queue are like rats")
+_MAX_DEROGATION_WORDS = 12
+_MAX_OBJECT_DISTANCE = 5  # words between a violent verb and its object
+_SHORT_MESSAGE_WORDS = 4
+_SPAM_REPEATS = 3
+_SPAM_MIN_WORDS = 6
+_SPAM_COVERAGE = 0.7
+_LINK_BREAKERS = frozenset(
+    [
+        "of",
+        "by",
+        "from",
+        "for",
+        "with",
+        "against",
+        "van",
+        "door",
+        "voor",
+        "met",
+        "tegen",
+        "par",
+        "pour",
+        "avec",
+        "contre",
+        "de",
+        "des",
+        "von",
+        "durch",
+        "vor",
+        "fur",
+        "mit",
+        "gegen",
+        "about",
+        "over",
+        "sur",
+        "uber",
+    ]
+)
+_NO_NEGATION = frozenset({"quote", "counter_speech", "idiom", "question", "reclaimed"})
+
+
+def _linked(ctx: RuleContext, group: RawMatch, term: RawMatch) -> bool:
+    words = words_between(ctx.text, group.end, term.start)
+    if any(word in _LINK_BREAKERS for word in words):
+        return False
+    if len(words) <= _MAX_LINK_WORDS:
+        return True
+    copulas = ctx.index("grammar.copulas").within(group.end, term.start)
+    return bool(copulas) and len(words) <= _MAX_COPULA_LINK_WORDS
+
+
+def _hate(ctx: RuleContext) -> Iterable[Candidate]:
+    layout = ctx.layout
+    for match in ctx.matches("hate.slurs"):
+        yield candidate(
+            Category.HATE, "hate.slur", PHRASE, match, Target.GROUP, suppressible=_NO_NEGATION
+        )
+    for match in ctx.matches("hate.phrases"):
+        yield candidate(Category.HATE, "hate.phrase", PHRASE, match, Target.GROUP)
+    groups = ctx.index("hate.groups")
+    for match in ctx.matches("hate.dehumanising"):
+        for group in groups.before(match.start, layout.sentence_start(match.start)):
+            if group.end <= match.start and _linked(ctx, group, match):
+                yield candidate(
+                    Category.HATE, "hate.dehumanising", STRONG, match, Target.GROUP, group.start
+                )
+                break
+    for match in ctx.matches("hate.derogation_phrases"):
+        for group in groups.before(match.start, layout.sentence_start(match.start)):
+            near = len(words_between(ctx.text, group.end, match.start)) <= _MAX_DEROGATION_WORDS
+            if group.end <= match.start and near:
+                yield candidate(
+                    Category.HATE, "hate.derogation", STRONG, match, Target.GROUP, group.start
+                )
+                break
+    for role, rule in (
+        ("hate.modifiers", "hate.derogatory_modifier"),
+        ("grammar.exclusion_verbs", "hate.exclusion"),
+    ):
+        cues = ctx.index(role)
+        for group in ctx.matches("hate.groups"):
+            for cue in cues.before(group.start, layout.clause_start(group.start), limit=1):
+                if len(words_between(ctx.text, cue.end, group.start)) <= (
+                    0 if rule == "hate.derogatory_modifier" else 1
+                ):
+                    found = candidate(Category.HATE, rule, PHRASE, group, Target.GROUP, cue.start)
+                    found.term = f"{cue.term} {group.term}"
+                    yield found
+
+
+def _threats(ctx: RuleContext) -> Iterable[Candidate]:
+    layout = ctx.layout
+    for match in ctx.matches("threat.phrases"):
+        doxxing = any(
+            w in match.term for w in (" where ", " waar ", " ou ", " wo ", "adres", "address")
+        )
+        yield candidate(
+            Category.THREAT,
+            "threat.doxxing" if doxxing else "threat.phrase",
+            STRONG,
+            match,
+            Target.SECOND_PERSON,
+        )
+    for match in ctx.matches("threat.death_wishes"):
+        yield candidate(Category.THREAT, "threat.death_wish", PHRASE, match, Target.SECOND_PERSON)
+    first = ctx.index("grammar.first_person")
+    objects = [ctx.index("grammar.second_person"), ctx.index("threat.objects")]
+    for verb in ctx.matches("threat.verbs"):
+        start, end = layout.clause_start(verb.start), layout.clause_end(verb.end)
+        subjects = [f for f in first.before(verb.start, start) if f.end <= verb.start]
+        if not subjects:
+            continue
+        subject_end = min(f.end for f in subjects)
+        for index in objects:
+            found = [
+                o
+                for o in index.within(subject_end, end)
+                if (o.end <= verb.start and len(words_between(ctx.text, o.end, verb.start)) <= 2)
+                or (
+                    o.start >= verb.end
+                    and len(words_between(ctx.text, verb.end, o.start)) <= _MAX_OBJECT_DISTANCE
+                )
+            ]
+            if found:
+                yield candidate(
+                    Category.THREAT,
+                    "threat.violence",
+                    THIRD_PERSON,
+                    verb,
+                    Target.SECOND_PERSON,
+                    min(f.start for f in subjects),
+                )
+                break
+
+
+def _sexual(ctx: RuleContext) -> Iterable[Candidate]:
+    layout = ctx.layout
+    for match in ctx.matches("sexual.phrases"):
+        yield candidate(Category.SEXUAL, "sexual.phrase", STRONG, match, Target.SECOND_PERSON)
+    for match in ctx.matches("sexual.addressed_terms"):
+        address = ctx.cue_before("grammar.address_adjective", match) or ctx.cue_before(
+            "grammar.address_noun", match
+        )
+        if address is not None:
+            yield candidate(
+                Category.SEXUAL,
+                "sexual.addressed",
+                THIRD_PERSON,
+                match,
+                Target.SECOND_PERSON,
+                address.start,
+            )
+    appraisal = ctx.index("sexual.appraisal")
+    possessive = ctx.index("grammar.second_person")
+    women = ctx.index("grammar.female_refs")
+    for match in ctx.matches("sexual.body"):
+        floor = layout.clause_start(match.start)
+        praised = [
+            a
+            for a in appraisal.before(match.start, floor, limit=1)
+            if ctx.gap_is_skippable(a.end, match.start)
+        ]
+        yours = [
+            p
+            for p in possessive.before(match.start, floor, limit=1)
+            if not words_between(ctx.text, p.end, match.start)
+        ]
+        sentence = women.within(
+            layout.sentence_start(match.start), layout.sentence_end(match.end) + 1
+        )
+        if (praised and (yours or sentence)) or (yours and sentence):
+            target = Target.SECOND_PERSON if yours else Target.THIRD_PERSON
+            yield candidate(
+                Category.SEXUAL,
+                "sexual.body",
+                THIRD_PERSON,
+                match,
+                target,
+                (praised or yours or [match])[0].start,
+            )
+
+
+def _trolling(ctx: RuleContext) -> Iterable[Candidate]:
+    for match in ctx.matches("trolling.phrases"):
+        yield candidate(
+            Category.TROLLING, "trolling.phrase", THIRD_PERSON, match, Target.SECOND_PERSON
+        )
+    words = ctx.matches("trolling.words")
+    several = len({m.term for m in words}) >= 2
+    for match in words:
+        taunting = (
+            several
+            or len(ctx.words) <= _SHORT_MESSAGE_WORDS
+            or ctx.layout.sentence_is_question(match.start)
+        )
+        score = WEAK_TARGET if taunting else LONE_PROVOCATION
+        yield candidate(Category.TROLLING, "trolling.word", score, match, Target.SECOND_PERSON)
+    spam = _repeated_unit(ctx.words)
+    if spam is not None:
+        term = " ".join(spam)
+        anchor = RawMatch(0, len(ctx.text), term, "trolling.spam", Language.UNKNOWN)
+        yield candidate(
+            Category.TROLLING,
+            "trolling.spam",
+            WEAK_TARGET,
+            anchor,
+            Target.NONE,
+            suppressible=frozenset(),
+        )
+
+
+def _repeated_unit(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """A unit of 1-8 words repeated back to back over most of the message (copy-paste spam)."""
+    total = len(words)
+    if total < _SPAM_MIN_WORDS:
+        return None
+    for size in range(1, 9):
+        if size * _SPAM_REPEATS > total:
+            break
+        unit = words[:size]
+        repeats = 0
+        while words[repeats * size : (repeats + 1) * size] == unit:
+            repeats += 1
+        if repeats >= _SPAM_REPEATS and repeats * size >= _SPAM_COVERAGE * total:
+            return unit
+    return None
+
+
+HARM_RULES: tuple[Callable[[RuleContext], Iterable[Candidate]], ...] = (
+    _hate,
+    _threats,
+    _sexual,
+    _trolling,
+)
