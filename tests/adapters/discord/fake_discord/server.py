@@ -27,12 +27,12 @@ from tests.adapters.discord.fake_discord.payloads import (
     next_id,
     user_payload,
 )
+from tests.adapters.discord.fake_discord.rest import RestHandlers, json_response
 
 __all__ = ["FakeDiscord", "RecordedRequest"]
 
 API_PREFIX = "/api/v10"
 GOOD_TOKEN = "good-token"
-JSON = "application/json"  # discord.py checks the Content-Type for exactly this
 
 
 @dataclass(frozen=True)
@@ -66,17 +66,7 @@ class _Session:
     frames: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _json_response(
-    payload: Any, status: int = 200, headers: dict[str, str] | None = None
-) -> web.Response:
-    return web.Response(
-        body=json.dumps(payload).encode(),
-        status=status,
-        headers={"Content-Type": JSON, **(headers or {})},
-    )
-
-
-class FakeDiscord:
+class FakeDiscord(RestHandlers):
     """Start with ``await fake.start()``; point the adapter at ``api_base_url``/``gateway_url``."""
 
     def __init__(self, guild: FakeGuild | None = None, token: str = GOOD_TOKEN) -> None:
@@ -382,7 +372,7 @@ class FakeDiscord:
                 and injection.pattern.fullmatch(path)
             ):
                 injection.remaining -= 1
-                return _json_response(injection.body, injection.status, injection.headers)
+                return json_response(injection.body, injection.status, injection.headers)
         return None
 
     async def _route(self, method: str, path: str, body: Any, request: web.Request) -> web.Response:
@@ -391,137 +381,4 @@ class FakeDiscord:
             if route_method == method and match:
                 response: web.Response = await handler(match, body, request)
                 return response
-        return _json_response({"message": f"fake: no route {method} {path}", "code": 0}, 404)
-
-    async def _get_me(self, _m: Any, _b: Any, request: web.Request) -> web.Response:
-        if request.headers.get("Authorization") != f"Bot {self.token}":
-            return _json_response({"message": "401: Unauthorized", "code": 0}, 401)
-        return _json_response(user_payload(BOT_ID, "pasici", bot=True))
-
-    async def _get_application(self, _m: Any, _b: Any, _r: web.Request) -> web.Response:
-        return _json_response(
-            {
-                "id": str(APPLICATION_ID),
-                "name": "pasici",
-                "icon": None,
-                "description": "",
-                "bot_public": False,
-                "bot_require_code_grant": False,
-                "owner": user_payload(self.guild.owner_id, "owner"),
-                "team": None,
-                "verify_key": "00",
-                "flags": 0,
-            }
-        )
-
-    async def _get_gateway(self, _m: Any, _b: Any, _r: web.Request) -> web.Response:
-        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
-        return _json_response({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
-
-    async def _put_commands(self, _m: Any, body: Any, _r: web.Request) -> web.Response:
-        created = []
-        for command in body:
-            created.append(
-                {
-                    **command,
-                    "id": str(next_id()),
-                    "application_id": str(APPLICATION_ID),
-                    "version": "1",
-                    "guild_id": str(self.guild.guild_id),
-                }
-            )
-        return _json_response(created)
-
-    def _bot_message(self, channel_id: str, body: Any) -> dict[str, Any]:
-        body = body or {}
-        payload = {
-            "id": str(next_id()),
-            "channel_id": channel_id,
-            "author": user_payload(BOT_ID, "pasici", bot=True),
-            "content": body.get("content") or "",
-            "timestamp": "2026-01-05T09:00:00+00:00",
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": body.get("embeds") or [],
-            "components": body.get("components") or [],
-            "pinned": False,
-            "type": 0,
-            "flags": body.get("flags") or 0,
-        }
-        return payload
-
-    async def _create_message(self, match: Any, body: Any, _r: web.Request) -> web.Response:
-        payload = self._bot_message(match.group(1), body)
-        self.messages[int(payload["id"])] = payload
-        return _json_response(payload)
-
-    async def _get_message(self, match: Any, _b: Any, _r: web.Request) -> web.Response:
-        found = self.messages.get(int(match.group(2)))
-        if found is None:
-            return _json_response({"message": "Unknown Message", "code": 10008}, 404)
-        return _json_response(found)
-
-    async def _delete_message(self, match: Any, _b: Any, _r: web.Request) -> web.Response:
-        if self.messages.pop(int(match.group(2)), None) is None:
-            return _json_response({"message": "Unknown Message", "code": 10008}, 404)
-        return web.Response(status=204)
-
-    async def _get_member(self, match: Any, _b: Any, _r: web.Request) -> web.Response:
-        member = self.guild.members.get(int(match.group(1)))
-        if member is None:
-            return _json_response({"message": "Unknown Member", "code": 10007}, 404)
-        return _json_response(member)
-
-    async def _patch_member(self, match: Any, body: Any, _r: web.Request) -> web.Response:
-        member = self.guild.members.get(int(match.group(1)))
-        if member is None:
-            return _json_response({"message": "Unknown Member", "code": 10007}, 404)
-        member["communication_disabled_until"] = (body or {}).get("communication_disabled_until")
-        return _json_response(member)
-
-    async def _no_content(self, _m: Any, _b: Any, _r: web.Request) -> web.Response:
-        return web.Response(status=204)
-
-    async def _callback(self, match: Any, body: Any, _r: web.Request) -> web.Response:
-        flags = ((body or {}).get("data") or {}).get("flags") or 0
-        return _json_response(
-            {
-                "interaction": {
-                    "id": match.group(1),
-                    "type": 2,
-                    "response_message_loading": body.get("type") == 5,
-                    "response_message_ephemeral": bool(flags & 64),
-                }
-            }
-        )
-
-    async def _put_ban(self, match: Any, _b: Any, _r: web.Request) -> web.Response:
-        self.bans.add(int(match.group(1)))
-        return web.Response(status=204)
-
-    async def _delete_ban(self, match: Any, _b: Any, _r: web.Request) -> web.Response:
-        user_id = int(match.group(1))
-        if user_id not in self.bans:
-            return _json_response({"message": "Unknown Ban", "code": 10026}, 404)
-        self.bans.discard(user_id)
-        return web.Response(status=204)
-
-    async def _create_dm(self, _m: Any, body: Any, _r: web.Request) -> web.Response:
-        recipient = int(body["recipient_id"])
-        return _json_response(
-            {
-                "id": str(next_id()),
-                "type": 1,
-                "recipients": [user_payload(recipient, f"user{recipient % 1000}")],
-                "last_message_id": None,
-            }
-        )
-
-    async def _followup(self, match: Any, body: Any, _r: web.Request) -> web.Response:
-        payload = self._bot_message(str(TEXT_CHANNEL_ID), body)
-        payload["webhook_id"] = str(APPLICATION_ID)
-        return _json_response(payload)
+        return json_response({"message": f"fake: no route {method} {path}", "code": 0}, 404)
