@@ -38,7 +38,6 @@ THREAD_TYPES = frozenset(
         discord.ChannelType.news_thread,
     }
 )
-WATCHED_CHANNEL_TYPES = THREAD_TYPES | {discord.ChannelType.text, discord.ChannelType.news}
 
 
 def author_from_discord(user: discord.User | discord.Member, owner_id: int | None) -> Author:
@@ -95,9 +94,9 @@ def skip_reason(message: discord.Message, config: DiscordAdapterConfig) -> str |
         return "bot author"
     if message.type not in (discord.MessageType.default, discord.MessageType.reply):
         return f"system message ({message.type.name})"
+    # Every guild channel that carries messages is watched: text, announcement, threads, forum
+    # posts and the text chat of voice channels (an uncached channel arrives as a partial).
     channel = message.channel
-    if getattr(channel, "type", None) not in WATCHED_CHANNEL_TYPES:
-        return "not a text channel or thread"
     exempt = config.exempt_channel_ids
     if channel.id in exempt or getattr(channel, "parent_id", None) in exempt:
         return "exempt channel"

@@ -58,7 +58,8 @@ def build(state: Any, payload: dict[str, Any]) -> discord.Message:
     channel_id = int(payload["channel_id"])
     channel = guild.get_channel_or_thread(channel_id) if guild else None
     if channel is None:
-        channel = discord.PartialMessageable(state=state, id=channel_id)
+        guild_id = guild.id if guild else None
+        channel = discord.PartialMessageable(state=state, id=channel_id, guild_id=guild_id)
     return discord.Message(state=state, channel=channel, data=payload)
 
 
@@ -80,6 +81,14 @@ def test_skip_reason(state: Any, payload: dict[str, Any], reason: str | None) ->
     message = build(state, payload)
     assert skip_reason(message, CONFIG) == reason
     assert (message_from_discord(message, CONFIG) is None) is (reason is not None)
+
+
+def test_uncached_channel_is_still_watched(state: Any) -> None:
+    unknown_channel = 810_000_000_000_000_099
+    payload = message_payload(author=ALICE, content="hi", channel_id=unknown_channel)
+    message = message_from_discord(build(state, payload), CONFIG)
+    assert message is not None
+    assert (message.chat.channel_id, message.chat.thread_id) == (str(unknown_channel), None)
 
 
 def test_exempt_roles_are_skipped(state: Any) -> None:
