@@ -14,7 +14,7 @@ from bot.actions import ActionOutcome
 from bot.records import BOT_ACTOR, AuditEntry, CaseRecord, CaseStatus, NewCase
 from bot.store.audit_repository import insert_audit
 from bot.store.errors import StoreConstraintError
-from bot.store.sql_helpers import decode_spans, encode_spans, upsert_insert
+from bot.store.sql_helpers import decode_spans, encode_list, encode_spans, upsert_insert
 from bot.store.strike_repository import insert_strike
 from bot.store.tables import case_outcomes, cases, communities, members
 
@@ -107,7 +107,7 @@ async def open_case(connection: AsyncConnection, case: NewCase) -> CaseRecord:
             message_text=case.message_text,
             message_link=case.message_link,
             spans=encode_spans(case.spans),
-            reasons=json.dumps(list(case.reasons), ensure_ascii=False),
+            reasons=encode_list(case.reasons),
             points=case.points,
             evidence=case.evidence,
             legal_hold=False,

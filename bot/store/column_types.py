@@ -5,11 +5,25 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["UTCDateTime", "as_utc"]
+__all__ = ["PortableText", "UTCDateTime", "as_utc", "portable_text"]
+
+REPLACEMENT = "\ufffd"
+
+
+def portable_text(value: str) -> str:
+    """``value`` storable on every backend: NUL (PostgreSQL refuses it) and lone surrogates
+    (not UTF-8 at all; JSON from a platform can contain them) become U+FFFD."""
+    if "\x00" in value:
+        value = value.replace("\x00", REPLACEMENT)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = "".join(REPLACEMENT if 0xD800 <= ord(char) <= 0xDFFF else char for char in value)
+    return value
 
 
 def as_utc(value: datetime) -> datetime:
@@ -38,3 +52,16 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class PortableText(TypeDecorator[str]):
+    """Free text (messages, reasons, names): stored as :func:`portable_text` on every backend."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else portable_text(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else str(value)

@@ -9,9 +9,10 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.store.column_types import portable_text
 from bot.store.errors import StoreError
 
-__all__ = ["decode_spans", "encode_spans", "upsert_insert"]
+__all__ = ["decode_spans", "encode_list", "encode_spans", "upsert_insert"]
 
 
 def upsert_insert(connection: AsyncConnection, table: Table) -> Any:
@@ -25,8 +26,14 @@ def upsert_insert(connection: AsyncConnection, table: Table) -> Any:
 
 
 def encode_spans(spans: tuple[tuple[int, int, str], ...]) -> str:
-    return json.dumps([[start, end, text] for start, end, text in spans], ensure_ascii=False)
+    # portable_text first: JSON would escape a NUL and bring it back on reading
+    rows = [[start, end, portable_text(text)] for start, end, text in spans]
+    return json.dumps(rows, ensure_ascii=False)
 
 
 def decode_spans(raw: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((int(start), int(end), str(text)) for start, end, text in json.loads(raw))
+
+
+def encode_list(items: tuple[str, ...]) -> str:
+    return json.dumps([portable_text(item) for item in items], ensure_ascii=False)

@@ -17,12 +17,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    Text,
     UniqueConstraint,
     text,
 )
 
-from bot.store.column_types import UTCDateTime
+from bot.store.column_types import PortableText, UTCDateTime
 
 __all__ = [
     "audit_log",
@@ -66,7 +65,7 @@ members = Table(
     Column("community", String(KEY), ForeignKey("communities.key"), primary_key=True),
     Column("user_id", String(KEY), primary_key=True),
     Column("platform", String(40), nullable=False),
-    Column("user_name", Text, nullable=False),
+    Column("user_name", PortableText, nullable=False),
     Column("first_seen_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
 )
@@ -79,10 +78,10 @@ cases = Table(
     Column("number", Integer, nullable=False),
     Column("platform", String(40), nullable=False),
     Column("user_id", String(KEY), nullable=False),
-    Column("user_name", Text, nullable=False),
+    Column("user_name", PortableText, nullable=False),
     Column("action", String(40), nullable=False),
     Column("actor", String(KEY), nullable=False),
-    Column("reason", Text, nullable=False),
+    Column("reason", PortableText, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("status", String(20), nullable=False),
     Column("category", String(40)),
@@ -90,10 +89,10 @@ cases = Table(
     Column("lang", String(8)),
     Column("channel_id", String(KEY)),
     Column("message_id", String(KEY)),
-    Column("message_text", Text),
-    Column("message_link", Text, nullable=False),
-    Column("spans", Text, nullable=False),  # JSON list of [start, end, text]
-    Column("reasons", Text, nullable=False),  # JSON list of strings
+    Column("message_text", PortableText),
+    Column("message_link", PortableText, nullable=False),
+    Column("spans", PortableText, nullable=False),  # JSON list of [start, end, text]
+    Column("reasons", PortableText, nullable=False),  # JSON list of strings
     Column("points", Integer, nullable=False),
     Column("evidence", Boolean, nullable=False),
     Column("legal_hold", Boolean, nullable=False),
@@ -129,7 +128,7 @@ case_outcomes = Table(
     Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("action", String(40), nullable=False),
     Column("ok", Boolean, nullable=False),
-    Column("detail", Text, nullable=False),
+    Column("detail", PortableText, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Index(None, "case_id"),
 )
@@ -141,7 +140,7 @@ notes = Table(
     Column("community", String(KEY), nullable=False),
     Column("user_id", String(KEY), nullable=False),
     Column("author", String(KEY), nullable=False),
-    Column("text", Text, nullable=False),
+    Column("text", PortableText, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("case_number", Integer),
     Index(None, "community", "user_id"),
@@ -192,8 +191,8 @@ audit_log = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("target_user_id", String(KEY)),
     Column("case_number", Integer),
-    Column("reason", Text, nullable=False),
-    Column("detail", Text, nullable=False),
+    Column("reason", PortableText, nullable=False),
+    Column("detail", PortableText, nullable=False),
     Index(None, "community"),
     Index(None, "target_user_id"),
     Index(None, "created_at"),
@@ -205,7 +204,7 @@ config_revisions = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("scope", String(KEY), nullable=False),
     Column("sha256", String(64), nullable=False),
-    Column("content", Text, nullable=False),
+    Column("content", PortableText, nullable=False),
     Column("author", String(KEY), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Index(None, "scope"),
