@@ -151,9 +151,8 @@ async def translate_errors(label: str) -> AsyncIterator[None]:
         raise StoreConstraintError(f"{label}: rejected write: {_message_of(error)}") from error
     except (exc.OperationalError, exc.ProgrammingError, exc.InterfaceError) as error:
         translated = _translated(label, _message_of(error))
-        if translated is None or (
-            isinstance(error, exc.ProgrammingError)
-            and not isinstance(translated, DatabaseNotMigratedError)
+        if isinstance(error, exc.ProgrammingError) and not isinstance(
+            translated, DatabaseNotMigratedError
         ):
             raise  # a bug in our SQL, not a database condition: keep the real traceback
         raise translated from error
@@ -169,7 +168,7 @@ async def translate_errors(label: str) -> AsyncIterator[None]:
         raise StoreUnavailableError(f"{label} is unreachable: {_message_of(error)}") from error
 
 
-def _translated(label: str, message: str) -> StoreError | None:
+def _translated(label: str, message: str) -> StoreError:
     lowered = message.lower()
     if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
         return DatabaseNotMigratedError(f"{label}: {NOT_MIGRATED} ({message})")

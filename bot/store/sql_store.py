@@ -53,10 +53,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SqlStore", "open_store"]
 
-SCHEDULE_ATTEMPTS = (
-    3  # concurrent schedule() calls for one member: the unique index makes one retry
-)
-
 
 async def open_store(
     url: str, *, busy_timeout_seconds: float = DEFAULT_BUSY_TIMEOUT_SECONDS
