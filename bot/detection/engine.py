@@ -1,0 +1,182 @@
+"""``DetectionEngine``: rules + learned heads in a cascade (implements ``bot.ports.Classifier``).
+
+Per text: the rules layer analyses it (normalisation, language, rule hits, features); then
+
+1. **rules stage**: an unsuppressed rule hit at least ``rule_settle`` strong settles the verdict
+   (scores = max(rule, light model));
+2. **light stage**: if the light model (hashed n-grams + rule features) scores every category
+   below ``clean_gate``, the text settles as clean;
+3. **encoder stage**: otherwise the sentence encoder runs (batched in ``classify_many``) and the
+   full heads give the scores.
+
+Scores are calibrated probabilities (Platt). ``default_thresholds()`` are chosen on the dev set by
+``pasici train``; whether a score counts as a flag is the caller's decision (``decide``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bot.detection.analysis import FEATURE_NAMES, RuleAnalysis
+from bot.detection.classifier import RulesClassifier
+from bot.detection.learned.features import Embedder, FloatArray, UseEmbedder, hashed_ngrams
+from bot.detection.learned.model import REBUILD_COMMAND, LearnedModel, ModelFileError
+from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
+
+__all__ = ["DetectionEngine", "ModelFileError", "Thresholds", "decide"]
+
+Thresholds = Mapping[tuple[Category, Language], float]
+STAGE_RULES, STAGE_LIGHT, STAGE_ENCODER = "rules", "light", "encoder"
+
+
+def decide(classification: Classification, thresholds: Thresholds) -> CategoryScore | None:
+    """The flagged category (highest score among those over their threshold), or None."""
+    best: CategoryScore | None = None
+    for item in classification.scores:
+        limit = thresholds.get((item.category, classification.lang))
+        if limit is None:
+            limit = thresholds.get((item.category, Language.UNKNOWN), 0.5)
+        if item.score >= limit and (best is None or item.score > best.score):
+            best = item
+    return best
+
+
+class DetectionEngine:
+    """The production classifier. Build with ``DetectionEngine.load()``."""
+
+    def __init__(
+        self,
+        model: LearnedModel,
+        rules: RulesClassifier,
+        embedder: Embedder | _SharedEncoder | None = None,
+    ) -> None:
+        self._model = model
+        self._rules = rules
+        self._shared = embedder if isinstance(embedder, _SharedEncoder) else _SharedEncoder(embedder)
+        self._feature_index = _feature_index(model)
+
+    @classmethod
+    def load(
+        cls,
+        models_dir: Path | None = None,
+        custom: CustomTerms | None = None,
+        *,
+        embedder: Embedder | None = None,
+    ) -> DetectionEngine:
+        """Load the shipped heads (``ModelFileError`` if missing/corrupt) and the rules data.
+
+        The sentence encoder is created lazily on first need unless ``embedder`` is given.
+        """
+        model = LearnedModel.load(models_dir)
+        return cls(model, RulesClassifier(custom), embedder)
+
+    def with_custom_terms(self, custom: CustomTerms | None) -> DetectionEngine:
+        """A engine for one community: shares the loaded heads and encoder."""
+        return DetectionEngine(self._model, RulesClassifier(custom), self._shared)
+
+    def warm_up(self) -> None:
+        """Load the sentence encoder now (it is otherwise loaded on first uncertain text)."""
+        self._encoder().encode(["warm up"])
+
+    def default_thresholds(self) -> dict[tuple[Category, Language], float]:
+        """Per (category, language) thresholds chosen on the dev set (Language.UNKNOWN: fallback)."""
+        return {(cat, Language(lang)): value for (cat, lang), value in self._model.thresholds.items()}
+
+    @property
+    def manifest(self) -> Mapping[str, object]:
+        return self._model.manifest
+
+    def classify(self, text: str) -> Classification:
+        return self.classify_many([text])[0]
+
+    def classify_many(self, texts: Sequence[str]) -> list[Classification]:
+        """Classify a batch; the encoder runs once, batched, on the texts that need it."""
+        return [item[0] for item in self.classify_with_stages(texts)]
+
+    def classify_with_stages(self, texts: Sequence[str]) -> list[tuple[Classification, str]]:
+        """Like ``classify_many`` but also says which cascade stage settled each text."""
+        if not texts:
+            return []
+        analyses = [self._rules.analyse(text) for text in texts]
+        features = self._rule_features(analyses)
+        ids = [hashed_ngrams(a.normalised.text) for a in analyses]
+        light = self._model.light.probabilities(self._model.light.logits(ids, features))
+        stages: list[str] = []
+        pending: list[int] = []
+        for row, analysis in enumerate(analyses):
+            if max(analysis.category_scores.values(), default=0.0) >= self._model.rule_settle:
+                stages.append(STAGE_RULES)
+            elif float(light[row].max()) < self._model.clean_gate:
+                stages.append(STAGE_LIGHT)
+            else:
+                stages.append(STAGE_ENCODER)
+                pending.append(row)
+        scores = light.copy()
+        for row, stage in enumerate(stages):
+            if stage == STAGE_RULES:
+                rule_scores = [analyses[row].category_scores.get(c, 0.0) for c in self._model.categories]
+                scores[row] = np.maximum(scores[row], np.asarray(rule_scores, dtype=np.float32))
+        if pending:
+            embeddings = self._encoder().encode([analyses[row].normalised.text for row in pending])
+            full = self._model.full
+            sub_ids = [ids[row] for row in pending]
+            scores[pending] = full.probabilities(full.logits(sub_ids, features[pending], embeddings))
+        return [
+            (self._classification(analyses[row], scores[row], stages[row]), stages[row])
+            for row in range(len(texts))
+        ]
+
+    def _classification(self, analysis: RuleAnalysis, scores: FloatArray, stage: str) -> Classification:
+        items = []
+        for index, category in enumerate(self._model.categories):
+            hits = analysis.hits_for(category)
+            score = round(float(scores[index]), 4)
+            items.append(
+                CategoryScore(
+                    category=category,
+                    score=score,
+                    spans=tuple(hit.span for hit in hits if hit.effective_score > 0),
+                    reasons=(
+                        *(hit.reason for hit in hits),
+                        f"model:{category.value}={score:.2f}",
+                        f"stage:{stage}",
+                    ),
+                )
+            )
+        return Classification(
+            lang=analysis.lang, scores=tuple(items), language_shares=analysis.language_shares
+        )
+
+    def _rule_features(self, analyses: Sequence[RuleAnalysis]) -> FloatArray:
+        matrix = np.asarray([a.feature_vector() for a in analyses], dtype=np.float32)
+        return np.asarray(matrix[:, self._feature_index], dtype=np.float32)
+
+    def _encoder(self) -> Embedder:
+        return self._shared.get()
+
+
+class _SharedEncoder:
+    """The encoder, created on first use and shared by every per-community engine."""
+
+    def __init__(self, embedder: Embedder | None) -> None:
+        self._embedder = embedder
+
+    def get(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = UseEmbedder()
+        return self._embedder
+
+
+def _feature_index(model: LearnedModel) -> list[int]:
+    position = {name: index for index, name in enumerate(FEATURE_NAMES)}
+    missing = [name for name in model.rule_feature_names if name not in position]
+    if missing:
+        raise ModelFileError(
+            Path(str(model.manifest.get("_path", "manifest.json"))),
+            f"trained with rule features the rules layer no longer has ({', '.join(missing[:3])});"
+            f" the heads are stale (run `{REBUILD_COMMAND}`)",
+        )
+    return [position[name] for name in model.rule_feature_names]

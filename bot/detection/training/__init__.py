@@ -1,0 +1,1 @@
+"""Training of the learned layer (``pasici train``): data loading, public-set mapping, fitting."""

@@ -1,0 +1,67 @@
+"""Disk cache of sentence embeddings keyed by sha256(text) (the encoder is the slow part).
+
+Lives outside the repo (``$PASICI_CACHE`` or ``~/.cache/pasici``); one ``.npz`` per encoder name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from bot.detection.learned.features import Embedder, FloatArray
+
+__all__ = ["CachedEmbedder", "default_cache_dir"]
+
+_CHUNK = 256
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("PASICI_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "pasici"
+
+
+class CachedEmbedder:
+    """Wraps an ``Embedder``; only texts never seen before are encoded (with a progress bar)."""
+
+    def __init__(self, embedder: Embedder, cache_dir: Path | None = None, progress: bool = True) -> None:
+        self._embedder = embedder
+        self.name = embedder.name
+        self._path = (cache_dir or default_cache_dir()) / f"embeddings-{embedder.name}.npz"
+        self._progress = progress
+        self._cache: dict[str, FloatArray] = {}
+        if self._path.is_file():
+            try:
+                with np.load(self._path, allow_pickle=False) as archive:
+                    keys, vectors = archive["keys"], archive["vectors"]
+                self._cache = {str(k): vectors[i] for i, k in enumerate(keys)}
+            except (OSError, ValueError, KeyError):
+                self._cache = {}  # a broken cache is just rebuilt
+
+    def encode(self, texts: Sequence[str]) -> FloatArray:
+        keys = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
+        missing = sorted({key: text for key, text in zip(keys, texts, strict=True) if key not in self._cache}.items())
+        if missing:
+            bar = tqdm(total=len(missing), desc="encoding", unit="msg", disable=not self._progress)
+            for start in range(0, len(missing), _CHUNK):
+                chunk = missing[start : start + _CHUNK]
+                vectors = self._embedder.encode([text for _, text in chunk])
+                for (key, _), vector in zip(chunk, vectors, strict=True):
+                    self._cache[key] = np.asarray(vector, dtype=np.float32)
+                bar.update(len(chunk))
+            bar.close()
+            self._save()
+        if not keys:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self._cache[key] for key in keys]).astype(np.float32)
+
+    def _save(self) -> None:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        keys = sorted(self._cache)
+        temporary = self._path.with_suffix(".tmp.npz")
+        np.savez(temporary, keys=np.asarray(keys), vectors=np.stack([self._cache[k] for k in keys]))
+        temporary.replace(self._path)

@@ -1,0 +1,101 @@
+"""Fitting the linear heads (scikit-learn at training time only) and choosing thresholds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+from bot.detection.learned.features import HASH_BUCKETS, FloatArray
+from bot.detection.learned.model import HeadWeights
+
+__all__ = ["choose_thresholds", "fit_head", "hashed_matrix"]
+
+THRESHOLD_GRID = tuple(round(0.1 + 0.025 * i, 3) for i in range(33))  # 0.10 .. 0.90
+FALSE_FLAG_COST = 4.0  # one false flag on an ok message costs as much as missing four harmful
+
+
+def hashed_matrix(ids: Sequence[npt.NDArray[np.int64]]) -> sparse.csr_matrix:
+    rows = np.repeat(np.arange(len(ids)), [len(i) for i in ids])
+    cols = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+    data = np.ones(len(cols), dtype=np.float32)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(ids), HASH_BUCKETS))
+
+
+def fit_head(
+    hashed: sparse.csr_matrix,
+    rules: FloatArray,
+    embeddings: FloatArray | None,
+    targets: npt.NDArray[np.bool_],
+    weights: FloatArray,
+    calibrate: npt.NDArray[np.bool_],
+    c_value: float,
+    seed: int,
+) -> HeadWeights:
+    """One-vs-rest logistic regression per column of ``targets``; Platt on the ``calibrate`` rows."""
+    blocks = [hashed, sparse.csr_matrix(rules)]
+    if embeddings is not None:
+        blocks.append(sparse.csr_matrix(embeddings))
+    matrix = sparse.hstack(blocks, format="csr")
+    fit_rows = ~calibrate
+    n_rules = rules.shape[1]
+    coef = np.zeros((matrix.shape[1], targets.shape[1]), dtype=np.float64)
+    bias = np.zeros(targets.shape[1], dtype=np.float64)
+    platt = np.zeros((targets.shape[1], 2), dtype=np.float64)
+    for column in range(targets.shape[1]):
+        model = LogisticRegression(C=c_value, max_iter=3000, random_state=seed, class_weight="balanced")
+        model.fit(matrix[fit_rows], targets[fit_rows, column], sample_weight=weights[fit_rows])
+        coef[:, column] = model.coef_[0]
+        bias[column] = model.intercept_[0]
+        logits = matrix[calibrate] @ model.coef_[0] + model.intercept_[0]
+        scaler = LogisticRegression(C=1e4, max_iter=1000)
+        scaler.fit(np.asarray(logits).reshape(-1, 1), targets[calibrate, column])
+        platt[column] = (scaler.coef_[0, 0], scaler.intercept_[0])
+    as32 = lambda a: np.ascontiguousarray(a, dtype=np.float32)  # noqa: E731
+    return HeadWeights(
+        hashed=as32(coef[:HASH_BUCKETS]),
+        rules=as32(coef[HASH_BUCKETS : HASH_BUCKETS + n_rules]),
+        bias=as32(bias),
+        platt=as32(platt),
+        embedding=as32(coef[HASH_BUCKETS + n_rules :]) if embeddings is not None else None,
+    )
+
+
+def choose_threshold(scores: FloatArray, harmful: npt.NDArray[np.bool_], ok: npt.NDArray[np.bool_]) -> float:
+    """Lowest grid threshold maximising caught-harmful minus FALSE_FLAG_COST x false flags."""
+    best, best_value = THRESHOLD_GRID[-1], -np.inf
+    for threshold in THRESHOLD_GRID:
+        over = scores >= threshold
+        value = float(np.sum(over & harmful)) - FALSE_FLAG_COST * float(np.sum(over & ok))
+        if value > best_value:
+            best, best_value = threshold, value
+    return best
+
+
+def choose_thresholds(
+    scores: FloatArray,
+    labels: Sequence[str],
+    langs: Sequence[str],
+    categories: Sequence[str],
+    languages: Sequence[str],
+) -> dict[str, dict[str, float]]:
+    """Per category and detected language; "und" (and thin languages) use the pooled choice."""
+    label_array = np.asarray(labels)
+    lang_array = np.asarray(langs)
+    ok = label_array == "ok"
+    result: dict[str, dict[str, float]] = {}
+    for index, category in enumerate(categories):
+        target = label_array == category
+        pooled = choose_threshold(scores[:, index], target, ok)
+        per_lang = {"und": pooled}
+        for lang in languages:
+            mask = lang_array == lang
+            if int(np.sum(mask & target)) < 5:
+                per_lang[lang] = pooled
+                continue
+            per_lang[lang] = choose_threshold(scores[mask, index], target[mask], ok[mask])
+        result[category] = per_lang
+    return result

@@ -1,0 +1,179 @@
+"""``pasici train``: rebuild ``bot/detection/models/`` from the corpus and the public sets.
+
+Deterministic: inputs sorted by id, fixed seeds, a hash-based calibration split, byte-stable
+``heads.npz``. Steps: rules analysis of every text -> embeddings (cached on disk) -> light and
+full heads (one-vs-rest logistic regression, Platt-calibrated on a held-out 20% of TRAIN) ->
+cascade settings -> thresholds per (category, language) on the DEV set -> metrics on dev.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from bot.detection.analysis import FEATURE_NAMES
+from bot.detection.classifier import RulesClassifier
+from bot.detection.learned.features import Embedder, FloatArray, hashed_ngrams
+from bot.detection.learned.model import HeadWeights, default_models_dir, write_model
+from bot.detection.training.fit import choose_thresholds, fit_head, hashed_matrix
+from bot.detection.training.metrics import Outcome, Scores, per_language
+from bot.detection.training.public_data import load_public
+from bot.detection.training.samples import LANGS, Sample, load_corpus
+from bot.verdicts import HARMFUL_CATEGORIES
+
+__all__ = ["TrainOptions", "TrainResult", "train"]
+
+CATEGORIES = tuple(c.value for c in HARMFUL_CATEGORIES)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainOptions:
+    models_dir: Path = field(default_factory=default_models_dir)
+    corpus_root: Path | None = None  # default: bot/detection/corpus
+    data_dir: Path | None = None  # default: ../shared/data; set use_public=False to skip
+    use_public: bool = True
+    public_cap: int = 250
+    public_weight: float = 0.3
+    c_light: float = 2.0
+    c_full: float = 2.0
+    rule_settle: float = 0.9
+    clean_quantile: float = 0.02
+    seed: int = 13
+    progress: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class TrainResult:
+    metrics: dict[str, Scores]
+    outcomes: list[Outcome]
+    manifest: dict[str, Any]
+
+
+def _is_calibration(sample: Sample) -> bool:
+    """A stable 20% of TRAIN held out for Platt scaling (by id hash, not by position)."""
+    return hashlib.sha256(sample.id.encode("utf-8")).digest()[0] % 5 == 0
+
+
+def _featurise(
+    samples: Sequence[Sample], rules: RulesClassifier, progress: bool, desc: str
+) -> tuple[list[str], list[np.ndarray], FloatArray]:
+    texts, ids, features = [], [], []
+    for sample in tqdm(samples, desc=desc, unit="msg", disable=not progress):
+        analysis = rules.analyse(sample.text)
+        texts.append(analysis.normalised.text)
+        ids.append(hashed_ngrams(analysis.normalised.text))
+        features.append(analysis.feature_vector())
+    return texts, ids, np.asarray(features, dtype=np.float32).reshape(len(samples), len(FEATURE_NAMES))
+
+
+def train(
+    options: TrainOptions,
+    embedder: Embedder,
+    train_samples: Sequence[Sample] | None = None,
+    dev_samples: Sequence[Sample] | None = None,
+    log: Callable[[str], None] = print,
+) -> TrainResult:
+    """Fit, write the model files into ``options.models_dir`` and evaluate on dev."""
+    from bot.detection.engine import DetectionEngine, decide
+
+    corpus = list(train_samples) if train_samples is not None else load_corpus("train", options.corpus_root)
+    dev = list(dev_samples) if dev_samples is not None else load_corpus("dev", options.corpus_root)
+    public = load_public(options.data_dir, options.public_cap, options.seed) if options.use_public else []
+    samples = sorted(corpus, key=lambda s: s.id) + sorted(public, key=lambda s: s.id)
+    log(f"training on {len(corpus)} corpus + {len(public)} public messages; dev {len(dev)}")
+    rules = RulesClassifier()
+    texts, ids, rule_features = _featurise(samples, rules, options.progress, "rules")
+    embeddings = embedder.encode(texts)
+    targets = np.asarray([[s.label == c for c in CATEGORIES] for s in samples], dtype=bool)
+    weights = np.asarray(
+        [1.0 if s.source == "corpus" else options.public_weight for s in samples], dtype=np.float32
+    )
+    # calibrate on the team's own messages only: they follow our policy
+    calibrate = np.asarray([s.source == "corpus" and _is_calibration(s) for s in samples])
+    hashed = hashed_matrix(ids)
+    log("fitting light heads")
+    light = fit_head(hashed, rule_features, None, targets, weights, calibrate, options.c_light, options.seed)
+    log("fitting full heads")
+    full = fit_head(hashed, rule_features, embeddings, targets, weights, calibrate, options.c_full, options.seed)
+    clean_gate = _clean_gate(light, ids, rule_features, targets, calibrate, options.clean_quantile)
+    manifest: dict[str, Any] = {
+        "categories": list(CATEGORIES),
+        "rule_features": list(FEATURE_NAMES),
+        "embedder": embedder.name,
+        "cascade": {"rule_settle": options.rule_settle, "clean_gate": clean_gate},
+        "thresholds": {c: {lang: 0.5 for lang in (*LANGS, "und")} for c in CATEGORIES},
+        "training": _training_summary(corpus, public, dev, options),
+    }
+    write_model(options.models_dir, light, full, manifest)
+    engine = DetectionEngine.load(options.models_dir, embedder=embedder)
+    log("scoring the dev set")
+    results = engine.classify_with_stages([s.text for s in dev])
+    scores = np.asarray([[c.score_of(cat).score for cat in HARMFUL_CATEGORIES] for c, _ in results])
+    detected = [c.lang.value for c, _ in results]
+    manifest["thresholds"] = choose_thresholds(
+        scores, [s.label for s in dev], detected, CATEGORIES, LANGS
+    )
+    stages = [stage for _, stage in results]
+    manifest["dev_stages"] = {stage: stages.count(stage) for stage in sorted(set(stages))}
+    write_model(options.models_dir, light, full, manifest)
+    engine = DetectionEngine.load(options.models_dir, embedder=embedder)
+    thresholds = engine.default_thresholds()
+    outcomes = []
+    for sample, (classification, _) in zip(dev, results, strict=True):
+        flagged = decide(classification, thresholds)
+        top = classification.top()
+        outcomes.append(
+            Outcome(
+                id=sample.id,
+                lang=sample.lang,
+                label=sample.label,
+                predicted=flagged.category.value if flagged else "ok",
+                score=flagged.score if flagged else (top.score if top else 0.0),
+                text=sample.text,
+            )
+        )
+    metrics = per_language(outcomes)
+    manifest["dev_metrics"] = {lang: s.as_dict() for lang, s in metrics.items()}
+    write_model(options.models_dir, light, full, manifest)
+    return TrainResult(metrics=metrics, outcomes=outcomes, manifest=manifest)
+
+
+def _clean_gate(
+    light: HeadWeights,
+    ids: Sequence[np.ndarray],
+    rules: FloatArray,
+    targets: np.ndarray,
+    calibrate: np.ndarray,
+    quantile: float,
+) -> float:
+    """Light-score level under which at most ``quantile`` of held-out harmful messages fall."""
+    rows = np.flatnonzero(calibrate & targets.any(axis=1))
+    if rows.size == 0:
+        return 0.0
+    probabilities = light.probabilities(light.logits([ids[r] for r in rows], rules[rows]))
+    return round(float(min(0.5, np.quantile(probabilities.max(axis=1), quantile))), 4)
+
+
+def _training_summary(
+    corpus: Sequence[Sample], public: Sequence[Sample], dev: Sequence[Sample], options: TrainOptions
+) -> dict[str, Any]:
+    sources: dict[str, int] = {}
+    for sample in public:
+        sources[sample.source] = sources.get(sample.source, 0) + 1
+    return {
+        "corpus_messages": len(corpus),
+        "public_messages": dict(sorted(sources.items())),
+        "dev_messages": len(dev),
+        "public_cap": options.public_cap,
+        "public_weight": options.public_weight,
+        "seed": options.seed,
+        "corpus_sha256": hashlib.sha256(
+            "\n".join(f"{s.id}\t{s.label}\t{s.text}" for s in corpus).encode("utf-8")
+        ).hexdigest(),
+    }
