@@ -117,6 +117,7 @@ class RulesClassifier:
         )
         self._person_subjects = lexicon_.terms_with_role("grammar.person_subjects")
         self._product_nouns = lexicon_.terms_with_role("grammar.product_nouns")
+        self._insult_adjectives = lexicon_.terms_with_role("insult.adjectives")
         self._closed_class = (
             frozenset().union(*(lexicon_.terms_with_role(r) for r in _CLOSED_CLASS_ROLES))
             - self._skippable
@@ -231,6 +232,7 @@ class RulesClassifier:
             indexes=indexes,
             skippable=self._skippable,
             closed_class=self._closed_class,
+            insult_adjectives=self._insult_adjectives,
             person_subjects=self._person_subjects,
             product_nouns=self._product_nouns,
             words=tuple(words_between(folded, 0, len(folded))),

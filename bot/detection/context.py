@@ -132,7 +132,15 @@ class MatchIndex:
 
 _DEFAULT_SUPPRESSIBLE = frozenset({"negation", "quote", "counter_speech", "idiom", "question"})
 _MAX_GAP_WORDS = 5  # words allowed between a cue ("you are a") and its insult ("idiot")
-_MAX_FREE_WORDS = 2  # unlisted adjectives allowed after a full cue ("you are a rude fat pig")
+_MAX_FREE_WORDS = 2
+_INFLECTIONS = (
+    "e",
+    "er",
+    "es",
+    "en",
+    "em",
+    "s",
+)  # unlisted adjectives allowed after a full cue ("you are a rude fat pig")
 
 
 @dataclass(slots=True)
@@ -162,6 +170,7 @@ class RuleContext:
     indexes: dict[str, MatchIndex]
     skippable: frozenset[str]
     closed_class: frozenset[str]  # function words, cues: never a "free" adjective
+    insult_adjectives: frozenset[str]
     person_subjects: frozenset[str]
     product_nouns: frozenset[str]
     words: tuple[str, ...]
@@ -178,18 +187,27 @@ class RuleContext:
         words = [w for w in words_between(self.text, start, end) if not w.isdigit()]
         if len(words) > _MAX_GAP_WORDS:
             return False
-        others = [w for w in words if w not in self.skippable]
+        others = [w for w in words if not self.is_filler(w)]
         return len(others) <= free and not any(w in self.closed_class for w in others)
+
+    def is_filler(self, word: str) -> bool:
+        """An intensifier or insult adjective, also inflected ("dummer", "blöde", "stomme")."""
+        if word in self.skippable:
+            return True
+        for ending in _INFLECTIONS:
+            if word.endswith(ending) and word[: -len(ending)] in self.skippable:
+                return True
+        return False
 
     def cue_before(self, role: str, match: RawMatch, allow_free: bool = False) -> RawMatch | None:
         """The nearest ``role`` match in the same clause with only filler words in between.
 
         ``allow_free``: a cue of two or more words ("you are a", "t'es un") may be followed by a
-        couple of unlisted adjectives; a bare pronoun ("you") may not.
+        couple of unlisted adjectives, a bare pronoun one ("du nutzloser Trottel").
         """
         floor = self.layout.clause_start(match.start)
         for cue in self.index(role).before(match.start, floor):
-            free = _MAX_FREE_WORDS if allow_free and len(cue.term.split()) >= 2 else 0
+            free = (_MAX_FREE_WORDS if len(cue.term.split()) >= 2 else 1) if allow_free else 0
             if cue.end <= match.start and self.gap_is_skippable(cue.end, match.start, free):
                 return cue
         return None
@@ -202,7 +220,8 @@ class RuleContext:
         if set(cue_words) & self.product_nouns:
             return "product"
         start = self.layout.clause_start(cue.start)
-        for word in reversed(words_between(self.text, start, cue.start)):
+        # The head noun comes first: "le technicien de Proximus est un ..." is about a person.
+        for word in words_between(self.text, start, cue.start):
             if word in self.product_nouns:
                 return "product"
             if word in self.person_subjects:

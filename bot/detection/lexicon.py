@@ -63,10 +63,10 @@ def fold_term(term: str) -> str:
     return " ".join(folded.split())
 
 
-def is_boundary(text: str, start: int, end: int) -> bool:
+def is_boundary(text: str, start: int, end: int, check_end: bool = True) -> bool:
     """True when [start, end) is not glued to letters/digits on either side."""
     before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
+    after = text[end] if check_end and end < len(text) else " "
     return not (before.isalnum() or after.isalnum())
 
 
@@ -108,7 +108,9 @@ class Lexicon:
         for end_index, (term, term_entries) in self._automaton.iter(text):
             end = end_index + 1
             start = end - len(term)
-            if not is_boundary(text, start, end):
+            # A term ending in an apostrophe ("espèce d'") is glued to the next word.
+            glued = term.endswith("'")
+            if not is_boundary(text, start, end, check_end=not glued):
                 continue
             for entry in term_entries:
                 yield RawMatch(start, end, term, entry.role, entry.lang)

@@ -137,6 +137,12 @@ def _is_vocative(ctx: RuleContext, match: RawMatch) -> bool:
     return all(word in allowed or word.isdigit() for word in around)
 
 
+def _insulting_vocative(ctx: RuleContext, match: RawMatch) -> bool:
+    """ "stupid cow!", "stomme zak": an insult adjective right before, nothing else around."""
+    before = words_between(ctx.text, ctx.layout.clause_start(match.start), match.start)
+    return bool(before) and before[-1] in ctx.insult_adjectives and _is_vocative(ctx, match)
+
+
 def _third_person(ctx: RuleContext, match: RawMatch, cue: RawMatch) -> Candidate:
     subject = ctx.subject_before(cue)
     if subject == "product":
@@ -157,7 +163,9 @@ def _third_person(ctx: RuleContext, match: RawMatch, cue: RawMatch) -> Candidate
 
 def _insult_nouns(ctx: RuleContext) -> Iterable[Candidate]:
     for match in ctx.matches("insult.nouns"):
-        address = ctx.cue_before("grammar.address_noun", match, allow_free=True)
+        address = ctx.cue_before("grammar.address_noun", match, allow_free=True) or ctx.cue_before(
+            "grammar.address_adjective", match, allow_free=True
+        )
         product = ctx.cue_before("grammar.product_subjects", match, allow_free=True)
         third = ctx.cue_before("grammar.third_person", match, allow_free=True)
         if ctx.followed_by_product(match) or (
@@ -230,6 +238,10 @@ def _insult_addressed_words(ctx: RuleContext) -> Iterable[Candidate]:
                     match,
                     Target.THIRD_PERSON,
                     third.start,
+                )
+            elif role == "insult.addressed_only" and _insulting_vocative(ctx, match):
+                yield candidate(
+                    Category.INSULT, "insult.vocative", WEAK_TARGET, match, Target.SECOND_PERSON
                 )
 
 

@@ -44,8 +44,6 @@ _LINK_BREAKERS = frozenset(
         "pour",
         "avec",
         "contre",
-        "de",
-        "des",
         "von",
         "durch",
         "vor",
@@ -105,7 +103,17 @@ def _hate(ctx: RuleContext) -> Iterable[Candidate]:
                 if len(words_between(ctx.text, cue.end, group.start)) <= (
                     0 if rule == "hate.derogatory_modifier" else 1
                 ):
-                    found = candidate(Category.HATE, rule, PHRASE, group, Target.GROUP, cue.start)
+                    # "no more X" / "geen X": the cue itself holds the negation word.
+                    exclusion = rule == "hate.exclusion"
+                    found = candidate(
+                        Category.HATE,
+                        rule,
+                        PHRASE,
+                        group,
+                        Target.GROUP,
+                        cue.start,
+                        suppressible=_NO_NEGATION if exclusion else None,
+                    )
                     found.term = f"{cue.term} {group.term}"
                     yield found
 
@@ -130,6 +138,8 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
     for verb in ctx.matches("threat.verbs"):
         start, end = layout.clause_start(verb.start), layout.clause_end(verb.end)
         subjects = [f for f in first.before(verb.start, start) if f.end <= verb.start]
+        # Dutch/German inversion: "breek ik zijn armen", "dann schlage ich dich".
+        subjects += first.within(verb.end, min(end, verb.end + 5))
         if not subjects:
             continue
         subject_end = min(f.end for f in subjects)
@@ -190,7 +200,7 @@ def _sexual(ctx: RuleContext) -> Iterable[Candidate]:
         sentence = women.within(
             layout.sentence_start(match.start), layout.sentence_end(match.end) + 1
         )
-        if (praised and (yours or sentence)) or (yours and sentence):
+        if praised or yours or sentence:
             target = Target.SECOND_PERSON if yours else Target.THIRD_PERSON
             yield candidate(
                 Category.SEXUAL,
