@@ -191,6 +191,12 @@ class SqlStore:
                 connection, community, user_id, actor, now, points
             )
 
+    async def pardon_case(self, community: str, number: int, actor: str, now: datetime) -> int:
+        """Pardon only the active points of case ``number`` (not part of ``bot.ports.Store``
+        yet: undoing a false positive should not pardon an older, deserved strike)."""
+        async with self._write() as connection:
+            return await strike_repository.pardon_case(connection, community, number, actor, now)
+
     async def add_note(
         self,
         community: str,

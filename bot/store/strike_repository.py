@@ -22,6 +22,7 @@ __all__ = [
     "list_notes",
     "list_strikes",
     "pardon",
+    "pardon_case",
 ]
 
 
@@ -146,6 +147,38 @@ async def pardon(
             reason="",
             detail=f"removed {removed} point(s)"
             + ("" if points is None else f" of {points} requested"),
+        ),
+    )
+    return removed
+
+
+async def pardon_case(
+    connection: AsyncConnection, community: str, number: int, actor: str, now: datetime
+) -> int:
+    """Pardon the still-active points of one case (a false positive undone), no others."""
+    active_of_case = and_(
+        strikes.c.community == community,
+        strikes.c.case_number == number,
+        strikes.c.pardoned_at.is_(None),
+        or_(strikes.c.expires_at.is_(None), strikes.c.expires_at > now),
+    )
+    rows = (
+        await connection.execute(select(strikes.c.user_id, strikes.c.points).where(active_of_case))
+    ).all()
+    if not rows:
+        return 0
+    await connection.execute(update(strikes).where(active_of_case).values(pardoned_at=now))
+    removed = sum(int(row.points) for row in rows)
+    await insert_audit(
+        connection,
+        AuditEntry(
+            community=community,
+            actor=actor,
+            action="pardon",
+            created_at=now,
+            target_user_id=rows[0].user_id,
+            case_number=number,
+            detail=f"removed {removed} point(s) of case #{number}",
         ),
     )
     return removed

@@ -94,6 +94,18 @@ async def test_pardon_ignores_expired_strikes(store: SqlStore) -> None:
     assert first.pardoned_at is None  # expired, not pardoned
 
 
+async def test_pardon_case_removes_only_that_cases_points(store: SqlStore) -> None:
+    await _three_strikes(store)
+    now = T0 + 3 * DAY
+    assert await store.pardon_case("acme", 2, "mod7", now) == 2
+    assert await store.active_points("acme", "u1", now) == 4  # cases 1 and 3 still count
+    assert [s.case_number for s in await store.list_strikes("acme", "u1", now)] == [1, 3]
+    entry = (await store.list_audit("acme"))[0]
+    assert (entry.action, entry.case_number, entry.target_user_id) == ("pardon", 2, "u1")
+    assert await store.pardon_case("acme", 2, "mod7", now) == 0  # nothing left to pardon
+    assert await store.pardon_case("acme", 99, "mod7", now) == 0
+
+
 async def test_negative_pardon_is_refused(store: SqlStore) -> None:
     with pytest.raises(StoreConstraintError, match="negative"):
         await store.pardon("acme", "u1", "mod7", T0, points=-1)
