@@ -29,6 +29,14 @@ from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, L
 __all__ = ["DetectionEngine", "ModelFileError", "Thresholds", "decide"]
 
 Thresholds = Mapping[tuple[Category, Language], float]
+# On equal scores the more serious category is reported (a threat outranks an insult).
+SEVERITY = {
+    Category.THREAT: 4,
+    Category.HATE: 3,
+    Category.SEXUAL: 2,
+    Category.INSULT: 1,
+    Category.TROLLING: 0,
+}
 STAGE_RULES, STAGE_LIGHT, STAGE_ENCODER = "rules", "light", "encoder"
 
 
@@ -39,7 +47,9 @@ def decide(classification: Classification, thresholds: Thresholds) -> CategorySc
         limit = thresholds.get((item.category, classification.lang))
         if limit is None:
             limit = thresholds.get((item.category, Language.UNKNOWN), 0.5)
-        if item.score >= limit and (best is None or item.score > best.score):
+        if item.score >= limit and (
+            best is None or (item.score, SEVERITY[item.category]) > (best.score, SEVERITY[best.category])
+        ):
             best = item
     return best
 

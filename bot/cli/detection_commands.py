@@ -1,0 +1,146 @@
+"""``pasici classify | scan | eval | train``: the detection engine from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.detection.learned.model import ModelFileError
+
+__all__ = ["add_parser"]
+
+
+def add_parser(subparsers: Any) -> None:
+    classify = subparsers.add_parser("classify", help="classify a text, or JSON lines from stdin")
+    classify.add_argument("text", nargs="?", help="the text (omit with --format jsonl)")
+    classify.add_argument("--format", choices=("text", "jsonl"), default="text")
+    _common(classify)
+    classify.set_defaults(handler=_classify)
+
+    scan = subparsers.add_parser("scan", help="score an exported comment thread (CSV or JSONL)")
+    scan.add_argument("file", type=Path)
+    scan.add_argument("--text-column", required=True, help="column (CSV) or key (JSONL) with the text")
+    scan.add_argument("--format", choices=("csv", "jsonl"), help="default: from the file extension")
+    scan.add_argument("--out", type=Path, required=True, help="directory for scan.csv and scan.html")
+    _common(scan)
+    scan.set_defaults(handler=_scan)
+
+    evaluate = subparsers.add_parser("eval", help="metrics on a labelled JSONL file")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--worst", type=int, default=10, help="errors listed per kind")
+    _common(evaluate)
+    evaluate.set_defaults(handler=_eval)
+
+    train = subparsers.add_parser("train", help="rebuild the shipped model files")
+    train.add_argument("--data-dir", type=Path, help="public data sets (default: ../shared/data)")
+    train.add_argument("--no-public", action="store_true", help="train on the team corpus only")
+    train.add_argument("--models-dir", type=Path, help="output (default: bot/detection/models)")
+    train.add_argument("--cache-dir", type=Path, help="embedding cache (default: ~/.cache/pasici)")
+    train.set_defaults(handler=_train)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="community policy file (thresholds, custom terms)")
+    parser.add_argument("--models-dir", type=Path, help="model files (default: the shipped ones)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+
+def _fail(message: str) -> int:
+    print(f"pasici: {message}", file=sys.stderr)
+    return 2
+
+
+def _engine(arguments: argparse.Namespace) -> Any:
+    from bot.detection.tools.verdict import engine_and_thresholds
+
+    return engine_and_thresholds(arguments.models_dir, arguments.config)
+
+
+def _classify(arguments: argparse.Namespace) -> int:
+    from bot.detection.tools.jsonl import classify_stream, write_stream
+    from bot.detection.tools.verdict import PolicyError, verdict_of
+
+    if arguments.format == "text" and arguments.text is None:
+        return _fail("classify needs a text (or --format jsonl to read JSON lines from stdin)")
+    try:
+        engine, thresholds = _engine(arguments)
+    except (ModelFileError, PolicyError) as error:
+        return _fail(str(error))
+    if arguments.format == "jsonl":
+        write_stream(sys.stdout, classify_stream(sys.stdin, engine, thresholds))
+        return 0
+    classification = engine.classify(arguments.text)
+    verdict = verdict_of(classification, thresholds)
+    head = f"FLAGGED: {verdict.category}" if verdict.flagged else "ok (not flagged)"
+    print(f"{head}  score={verdict.score:.2f}  lang={verdict.lang}")
+    for item in sorted(classification.scores, key=lambda s: -s.score):
+        print(f"  {item.category.value:<9} {item.score:.2f}")
+    for span in (s for item in classification.scores for s in item.spans):
+        print(f"  span [{span.start}:{span.end}] {span.text!r}")
+    for reason in verdict.reasons:
+        print(f"  reason: {reason}")
+    return 0
+
+
+def _scan(arguments: argparse.Namespace) -> int:
+    from bot.detection.tools.scan import ScanError, read_rows, scan, write_csv, write_html
+    from bot.detection.tools.verdict import PolicyError
+
+    file_format = arguments.format or ("jsonl" if arguments.file.suffix in (".jsonl", ".ndjson") else "csv")
+    try:
+        engine, thresholds = _engine(arguments)
+        columns, rows = read_rows(arguments.file, arguments.text_column, file_format)
+        results = scan(rows, engine, thresholds, progress=not arguments.no_progress)
+        arguments.out.mkdir(parents=True, exist_ok=True)
+        write_csv(arguments.out / "scan.csv", columns, results)
+        write_html(arguments.out / "scan.html", arguments.file, results)
+    except (ModelFileError, PolicyError, ScanError) as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"cannot write to {arguments.out}: {error.strerror}")
+    flagged = sum(1 for _, v in results if v is not None and v.flagged)
+    print(f"{len(results)} rows, {flagged} flagged -> {arguments.out / 'scan.csv'}, {arguments.out / 'scan.html'}")
+    return 0
+
+
+def _eval(arguments: argparse.Namespace) -> int:
+    from bot.detection.tools.evaluate import evaluate, render_report
+    from bot.detection.tools.verdict import PolicyError
+    from bot.detection.training.samples import CorpusError, load_jsonl
+
+    try:
+        samples = load_jsonl(arguments.file)
+        engine, thresholds = _engine(arguments)
+    except (ModelFileError, PolicyError, CorpusError) as error:
+        return _fail(str(error))
+    outcomes = evaluate(samples, engine, thresholds, progress=not arguments.no_progress)
+    print(render_report(outcomes, arguments.worst))
+    return 0
+
+
+def _train(arguments: argparse.Namespace) -> int:
+    from bot.detection.learned.features import UseEmbedder
+    from bot.detection.training.embed_cache import CachedEmbedder
+    from bot.detection.training.metrics import render_table
+    from bot.detection.training.samples import CorpusError
+    from bot.detection.training.train import TrainOptions, train
+
+    options = TrainOptions(use_public=not arguments.no_public, data_dir=arguments.data_dir)
+    if arguments.models_dir is not None:
+        options = TrainOptions(
+            models_dir=arguments.models_dir, use_public=options.use_public, data_dir=options.data_dir
+        )
+    if options.use_public and arguments.data_dir is not None and not arguments.data_dir.is_dir():
+        return _fail(f"--data-dir {arguments.data_dir} is not a directory")
+    embedder = CachedEmbedder(UseEmbedder(), arguments.cache_dir)
+    try:
+        result = train(options, embedder, log=lambda line: print(line, file=sys.stderr))
+    except CorpusError as error:
+        return _fail(str(error))
+    print("dev-set metrics (thresholds chosen on dev):")
+    print(render_table(result.metrics))
+    print(f"cascade: {result.manifest['cascade']}  dev stages: {result.manifest['dev_stages']}")
+    print(f"wrote {options.models_dir}")
+    return 0

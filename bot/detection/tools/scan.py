@@ -1,0 +1,153 @@
+"""``pasici scan``: score an exported comment thread (CSV or JSONL), write a CSV and an HTML summary.
+
+All user text in the HTML goes through ``html.escape`` (exports contain anything, including markup).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from bot.detection.engine import DetectionEngine, Thresholds
+from bot.detection.tools.verdict import Verdict, verdict_of
+
+__all__ = ["ScanError", "ScanRow", "read_rows", "scan", "write_html"]
+
+BATCH = 256
+csv.field_size_limit(10_000_000)
+
+
+class ScanError(ValueError):
+    """The input file cannot be scanned (missing column, unreadable file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRow:
+    number: int  # 1-based data row (CSV: after the header; JSONL: line number)
+    fields: dict[str, str]
+    text: str | None  # None: the row is unusable, see ``error``
+    error: str | None = None
+
+
+def read_rows(path: Path, text_column: str, file_format: str) -> tuple[list[str], Iterator[ScanRow]]:
+    """Column names and a row iterator; a missing text column raises ``ScanError``."""
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise ScanError(f"cannot read {path}: {error.strerror}") from error
+    if file_format == "csv":
+        reader = csv.DictReader(handle)
+        columns = list(reader.fieldnames or [])
+        if text_column not in columns:
+            handle.close()
+            raise ScanError(f"{path}: no column {text_column!r} (columns: {', '.join(columns) or 'none'})")
+        return columns, _csv_rows(reader, text_column, handle)
+    return [text_column], _jsonl_rows(handle, text_column)
+
+
+def _csv_rows(reader: csv.DictReader[str], column: str, handle: object) -> Iterator[ScanRow]:
+    with handle:  # type: ignore[attr-defined]
+        for number, row in enumerate(reader, start=1):
+            fields = {k: v if isinstance(v, str) else "" for k, v in row.items() if k is not None}
+            yield ScanRow(number, fields, fields.get(column) or "")
+
+
+def _jsonl_rows(handle: object, column: str) -> Iterator[ScanRow]:
+    with handle:  # type: ignore[attr-defined]
+        for number, line in enumerate(handle, start=1):  # type: ignore[call-overload]
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield ScanRow(number, {}, None, f"invalid JSON: {error.msg}")
+                continue
+            if not isinstance(row, dict) or not isinstance(row.get(column), str):
+                yield ScanRow(number, {}, None, f"no string field {column!r}")
+                continue
+            fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in row.items()}
+            yield ScanRow(number, fields, row[column])
+
+
+def scan(
+    rows: Iterator[ScanRow], engine: DetectionEngine, thresholds: Thresholds, progress: bool = True
+) -> list[tuple[ScanRow, Verdict | None]]:
+    results: list[tuple[ScanRow, Verdict | None]] = []
+    batch: list[ScanRow] = []
+    bar = tqdm(desc="scanning", unit="msg", disable=not progress)
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            results.extend(_score(batch, engine, thresholds))
+            bar.update(len(batch))
+            batch = []
+    results.extend(_score(batch, engine, thresholds))
+    bar.update(len(batch))
+    bar.close()
+    return results
+
+
+def _score(
+    batch: Sequence[ScanRow], engine: DetectionEngine, thresholds: Thresholds
+) -> list[tuple[ScanRow, Verdict | None]]:
+    texts = [row.text for row in batch if row.text is not None]
+    verdicts = iter(engine.classify_many(texts))
+    return [(row, verdict_of(next(verdicts), thresholds) if row.text is not None else None) for row in batch]
+
+
+def write_csv(path: Path, columns: Sequence[str], results: Sequence[tuple[ScanRow, Verdict | None]]) -> None:
+    extra = ["row", "flagged", "category", "score", "lang", "reasons", "error"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*columns, *extra])
+        for row, verdict in results:
+            base = [row.fields.get(c, "") for c in columns]
+            if verdict is None:
+                writer.writerow([*base, row.number, "", "", "", "", "", row.error or ""])
+            else:
+                writer.writerow(
+                    [*base, row.number, verdict.flagged, verdict.category or "", f"{verdict.score:.4f}",
+                     verdict.lang, " | ".join(verdict.reasons), ""]
+                )
+
+
+def write_html(path: Path, source: Path, results: Sequence[tuple[ScanRow, Verdict | None]]) -> None:
+    flagged = [(r, v) for r, v in results if v is not None and v.flagged]
+    by_category = Counter(v.category for _, v in flagged)
+    by_lang = Counter(v.lang for _, v in results if v is not None)
+    errors = [r for r, v in results if v is None]
+    e = html.escape
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'><title>pasici scan</title>",
+        "<style>body{font-family:sans-serif}td,th{border:1px solid #ccc;padding:4px}"
+        "table{border-collapse:collapse}</style></head><body>",
+        f"<h1>Scan of {e(source.name)}</h1>",
+        f"<p>{len(results)} rows, {len(flagged)} flagged, {len(errors)} unusable.</p>",
+        "<h2>Flagged per category</h2><ul>",
+        *(f"<li>{e(str(cat))}: {count}</li>" for cat, count in sorted(by_category.items())),
+        "</ul><h2>Rows per language</h2><ul>",
+        *(f"<li>{e(lang)}: {count}</li>" for lang, count in sorted(by_lang.items())),
+        "</ul><h2>Flagged messages</h2><table><tr><th>row</th><th>category</th><th>score</th>"
+        "<th>lang</th><th>text</th><th>reasons</th></tr>",
+    ]
+    for row, verdict in sorted(flagged, key=lambda item: -item[1].score if item[1] else 0.0):
+        assert verdict is not None
+        parts.append(
+            f"<tr><td>{row.number}</td><td>{e(verdict.category or '')}</td><td>{verdict.score:.2f}</td>"
+            f"<td>{e(verdict.lang)}</td><td>{e(row.text or '')}</td>"
+            f"<td>{e(' | '.join(verdict.reasons))}</td></tr>"
+        )
+    parts.append("</table>")
+    if errors:
+        parts.append("<h2>Unusable rows</h2><ul>")
+        parts.extend(f"<li>row {r.number}: {e(r.error or '')}</li>" for r in errors)
+        parts.append("</ul>")
+    parts.append("</body></html>\n")
+    path.write_text("\n".join(parts), encoding="utf-8")

@@ -1,0 +1,77 @@
+"""Turning a ``Classification`` into the CLI's verdict (flag decision with thresholds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.detection.engine import DetectionEngine, Thresholds, decide
+from bot.verdicts import Category, Classification, CustomTerms, Language
+
+__all__ = ["PolicyError", "Verdict", "engine_and_thresholds", "verdict_of"]
+
+
+class PolicyError(ValueError):
+    """The --config file could not be loaded (the message lists the problems)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    flagged: bool
+    category: str | None
+    score: float
+    lang: str
+    reasons: tuple[str, ...]
+
+    def as_json(self, item_id: object) -> dict[str, object]:
+        return {
+            "id": item_id,
+            "flagged": self.flagged,
+            "category": self.category,
+            "score": self.score,
+            "lang": self.lang,
+            "reasons": list(self.reasons),
+        }
+
+
+def verdict_of(classification: Classification, thresholds: Thresholds) -> Verdict:
+    flagged = decide(classification, thresholds)
+    shown = flagged or classification.top()
+    if shown is None:
+        return Verdict(False, None, 0.0, classification.lang.value, ())
+    reasons = tuple(r for r in shown.reasons if not r.startswith("stage:"))
+    return Verdict(
+        flagged=flagged is not None,
+        category=flagged.category.value if flagged else None,
+        score=round(shown.score, 4),
+        lang=classification.lang.value,
+        reasons=reasons,
+    )
+
+
+def engine_and_thresholds(
+    models_dir: Path | None, config: Path | None
+) -> tuple[DetectionEngine, Thresholds]:
+    """The engine (with the community's custom terms) and the thresholds to flag with.
+
+    Without ``config``: the shipped defaults chosen on the dev set. With it: the community's
+    thresholds (per language when it sets them), loaded with ``bot.settings``.
+    """
+    if config is None:
+        engine = DetectionEngine.load(models_dir)
+        return engine, engine.default_thresholds()
+    from bot.settings import ConfigError, load_community_policy
+
+    try:
+        policy = load_community_policy(config)
+    except ConfigError as error:
+        raise PolicyError(str(error)) from error
+    detection = policy.detection
+    custom: CustomTerms = detection.custom_terms.to_custom_terms()
+    engine = DetectionEngine.load(models_dir, custom)
+    thresholds = {
+        (category, lang): detection.thresholds_for(lang.value).of(category)
+        for category in Category
+        for lang in Language
+    }
+    return engine, thresholds
