@@ -26,6 +26,7 @@ __all__ = ["RulesClassifier", "check_rules_data"]
 
 MAX_MATCHES = 3000  # per text; a 7,500-character window cannot hold more real ones
 _EXTRA_HIT_BONUS = 0.03
+_MIN_WORDS_FOR_LANGUAGE_GATE = 4
 _CUE_ROLES = (
     "grammar.address_noun",
     "grammar.address_adjective",
@@ -209,8 +210,13 @@ class RulesClassifier:
     def _lexicon_matches(
         self, folded: str, shares: tuple[tuple[Language, float], ...]
     ) -> list[RawMatch]:
-        """Lexicon matches in the languages the message is written in (all when unknown)."""
+        """Lexicon matches in the languages the message is written in.
+
+        All languages count when the language is unknown or the message too short to tell.
+        """
         present = {lang for lang, _ in shares}
+        if len(words_between(folded, 0, min(len(folded), 200))) < _MIN_WORDS_FOR_LANGUAGE_GATE:
+            present = set()
         matches = []
         for match in self._lexicon.find(folded):
             if present and match.lang not in present:

@@ -37,6 +37,7 @@ _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "
 _SPACED_SEPARATORS = frozenset(" .-_*·/|")
 _MIN_SPACED_LETTERS = 3
 _MIN_SPLIT_JOIN = 5
+_STANDALONE_LETTERS = frozenset("aiuryoekc")
 _MAX_RUNS_EXPANDED = 5
 
 
@@ -111,7 +112,7 @@ def _fold_stream(text: str) -> tuple[list[tuple[str, str, int, int]], str, bool]
             previous_was_base = unicodedata.category(char).startswith("L")
         folded = fold_char(char)
         if not folded.text:
-            if stream and stream[-1][3] == index:
+            if stream and stream[-1][3] == index and unicodedata.category(char) in ("Mn", "Me"):
                 plain, homoglyph, start, _ = stream[-1]
                 stream[-1] = (plain, homoglyph, start, index + 1)  # marks belong to their base
             continue
@@ -120,7 +121,7 @@ def _fold_stream(text: str) -> tuple[list[tuple[str, str, int, int]], str, bool]
                 stream.append((plain, homoglyph, index, index + 1))
         else:
             stream.extend((plain, plain, index, index + 1) for plain in folded.text)
-    language_text = unicodedata.normalize("NFC", "".join(language)).casefold()
+    language_text = unicodedata.normalize("NFC", "".join(language)).lower()
     return stream, language_text, truncated
 
 
@@ -204,15 +205,21 @@ def _join_spaced(tokens: list[_Token], vocabulary: AbstractSet[str]) -> list[_To
         enough = len(letters) >= _MIN_SPACED_LETTERS or (
             len(letters) == 2 and (wide_before or wide_after)
         )
+        chars = [t.chars[0] for t in letters]
+        joined = "".join(c.text for c in chars)
+        if separator == " " and joined not in vocabulary:
+            # "u r a slut": every letter is a word of its own in chat speak, keep them apart.
+            enough = enough and not all(c.text in _STANDALONE_LETTERS for c in chars)
         if not enough:
             result.append(token)
             index += 1
             continue
-        chars = [t.chars[0] for t in letters]
-        joined = "".join(c.text for c in chars)
         split_at = 0
-        if joined not in vocabulary:
-            split_at = next((k for k in (1, 2) if joined[k:] in vocabulary), 0)
+        if separator == " " and joined not in vocabulary:
+            split_at = next(
+                (k for k in (1, 2) if len(joined) - k >= 2 and joined[k:] in vocabulary),
+                0,
+            )
         if split_at:
             result.append(_Token(chars[:split_at], is_word=True))
             space = _Char(" ", chars[split_at].start, chars[split_at].start)

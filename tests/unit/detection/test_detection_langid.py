@@ -1,0 +1,96 @@
+"""Language identification on short and code-switched messages; clear errors on bad model files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.detection.langid import (
+    LanguageIdentifier,
+    LanguageModelError,
+    default_identifier,
+    load_ngram_model,
+)
+from bot.verdicts import Language
+
+SHORT_MESSAGES = [
+    ("de trein is weer te laat", Language.NL),
+    ("waarom is mijn pakje nog niet geleverd", Language.NL),
+    ("ge zijt nen echte zever", Language.NL),
+    ("dank u voor de snelle hulp", Language.NL),
+    ("le train est encore en retard", Language.FR),
+    ("pourquoi mon colis n'est pas arrivé", Language.FR),
+    ("merci pour votre aide", Language.FR),
+    ("t'es vraiment nul", Language.FR),
+    ("the train is late again", Language.EN),
+    ("why has my parcel not arrived", Language.EN),
+    ("thanks for the quick help", Language.EN),
+    ("der Zug ist schon wieder zu spät", Language.DE),
+    ("warum ist mein Paket noch nicht da", Language.DE),
+    ("danke für die schnelle Hilfe", Language.DE),
+    ("du bist so dumm", Language.DE),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHORT_MESSAGES)
+def test_short_messages(text: str, expected: Language) -> None:
+    guess = default_identifier().identify(text.lower())
+    assert guess.lang is expected
+    assert guess.shares[0][0] is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "languages"),
+    [
+        ("allez, t'es vraiment een dikke zever hein", {Language.FR, Language.NL}),
+        ("c'est pas possible, de trein is weer te laat", {Language.FR, Language.NL}),
+        ("sorry maar this is really not okay, echt niet", {Language.EN, Language.NL}),
+    ],
+)
+def test_code_switched_messages_report_both_languages(text: str, languages: set[Language]) -> None:
+    guess = default_identifier().identify(text)
+    shares = dict(guess.shares)
+    assert languages <= set(shares)
+    assert all(shares[lang] >= 0.2 for lang in languages)
+    assert sum(shares.values()) == pytest.approx(1.0, abs=0.01)
+
+
+@pytest.mark.parametrize("text", ["", "😀😀😀", "12345 678", "!!!???"])
+def test_no_words_means_unknown(text: str) -> None:
+    guess = default_identifier().identify(text)
+    assert guess.lang is Language.UNKNOWN
+    assert guess.shares == ()
+
+
+def test_missing_model_names_the_file_and_rebuild_command(tmp_path: Path) -> None:
+    missing = tmp_path / "langid.json"
+    with pytest.raises(LanguageModelError) as error:
+        load_ngram_model(missing)
+    assert str(missing) in str(error.value)
+    assert "python -m bot.detection.build_langid" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        '{"languages": ["nl"], "unseen": [-1.0]}',
+        '{"languages": ["xx"], "unseen": [-1.0], "log_probs": {}}',
+        '{"languages": ["nl", "fr"], "unseen": [-1.0], "log_probs": {}}',
+        '{"languages": ["nl"], "unseen": [-1.0], "log_probs": {"a": [1.0, 2.0]}}',
+    ],
+)
+def test_corrupt_model_is_a_clear_error(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "langid.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(LanguageModelError, match="rebuild it with"):
+        load_ngram_model(path)
+
+
+def test_function_words_decide_when_ngrams_are_ambiguous() -> None:
+    model = load_ngram_model()
+    without = LanguageIdentifier(model, {})
+    with_words = LanguageIdentifier(model, {Language.DE: frozenset({"xq"})})
+    assert without.identify("xq").lang is not Language.DE
+    assert with_words.identify("xq").lang is Language.DE

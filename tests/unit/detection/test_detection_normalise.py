@@ -1,0 +1,130 @@
+"""Normalisation: every evasion kind folds to plain words, with offsets into the original text."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.detection.normalise import HEAD_CHARS, TAIL_CHARS, normalise
+
+# (kind, original, expected normalised text, word to locate, its exact original substring)
+EVASIONS = [
+    ("nfkc fullwidth", "ｙｏｕ ｉｄｉｏｔ", "you idiot", "idiot", "ｉｄｉｏｔ"),
+    ("nfkc math bold", "you 𝐢𝐝𝐢𝐨𝐭", "you idiot", "idiot", "𝐢𝐝𝐢𝐨𝐭"),
+    ("zero-width", "you id\u200bi\u200co\u200dt", "you idiot", "idiot", "id\u200bi\u200co\u200dt"),
+    ("soft hyphen and bom", "you id\u00adi\ufeffot", "you idiot", "idiot", "id\u00adi\ufeffot"),
+    ("rlo bidi control", "you \u202eidiot\u202c", "you idiot", "idiot", "idiot"),
+    ("cyrillic homoglyphs", "yоu іdіоt", "you idiot", "idiot", "іdіоt"),
+    ("greek homoglyphs", "yοu ιdιοt", "you idiot", "idiot", "ιdιοt"),
+    ("accents", "jij bent een ídíöót", "jij bent een idioot", "idioot", "ídíöót"),
+    (
+        "zalgo",
+        "you i\u0336\u0337d\u0338\u0335i\u0334o\u0360t\u0361",
+        "you idiot",
+        "idiot",
+        "i\u0336\u0337d\u0338\u0335i\u0334o\u0360t\u0361",
+    ),
+    ("leetspeak", "y0u 4r3 4n 1d10t", "you are an idiot", "idiot", "1d10t"),
+    ("leet symbols", "u r a $lut", "u r a slut", "slut", "$lut"),
+    ("leet one as l", "a55ho1e", "asshole", "asshole", "a55ho1e"),
+    ("spaced", "you are an i d i o t", "you are an idiot", "idiot", "i d i o t"),
+    ("spaced words", "y o u  a r e  a n  i d i o t", "you are an idiot", "idiot", "i d i o t"),
+    ("dotted", "you i.d.i.o.t", "you idiot", "idiot", "i.d.i.o.t"),
+    ("dashed", "you i-d-i-o-t", "you idiot", "idiot", "i-d-i-o-t"),
+    ("repeated letters", "you iiidiooot", "you idiot", "idiot", "iiidiooot"),
+    ("repeated keeps double", "jij klooootzaaak", "jij klootzak", "klootzak", "klooootzaaak"),
+    ("emoji squared letters", "you 🅸🅳🅸🅾🆃", "you idiot", "idiot", "🅸🅳🅸🅾🆃"),
+    ("emoji regional indicators", "you 🇮🇩🇮🇴🇹", "you idiot", "idiot", "🇮🇩🇮🇴🇹"),
+    ("emoji circled letters", "you ⓘⓓⓘⓞⓣ", "you idiot", "idiot", "ⓘⓓⓘⓞⓣ"),
+    ("emoji keycap digits", "you 1️⃣d1️⃣0️⃣t", "you idiot", "idiot", "1️⃣d1️⃣0️⃣t"),
+    ("split word", "you id iot", "you idiot", "idiot", "id iot"),
+    ("mixed case", "YoU IdIoT", "you idiot", "idiot", "IdIoT"),
+    ("ligature", "ﬁx it you idiot", "fix it you idiot", "fix", "ﬁx"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "original", "expected", "word", "original_word"),
+    EVASIONS,
+    ids=[case[0] for case in EVASIONS],
+)
+def test_evasion_folds_and_maps_back(
+    kind: str, original: str, expected: str, word: str, original_word: str
+) -> None:
+    result = normalise(original)
+    assert result.text == expected
+    start = result.text.index(word)
+    span = result.span(start, start + len(word))
+    assert span.text == original_word
+    assert original[span.start : span.end] == original_word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "assistance",
+        "Constant",
+        "klassiek",
+        "Scunthorpe",
+        "cocktail",
+        "therapist",
+        "Dickens",
+        "kutsch",
+        "the rapist",
+    ],
+)
+def test_scunthorpe_words_stay_whole(text: str) -> None:
+    assert normalise(text).text == text.lower()
+
+
+@pytest.mark.parametrize(
+    ("original", "expected"),
+    [
+        ("a n a l y s e", "analyse"),  # joined, but as one word: no "anal" on a word boundary
+        ("I a m here", "i am here"),
+        ("3 trains cancelled", "3 trains cancelled"),  # digits alone are not leetspeak
+        ("bus 55 is late", "bus 55 is late"),
+        ("il y a un problème", "il y a un probleme"),
+        ("see you at 10.30", "see you at 10.30"),
+        ("U.S.A. trip", "usa. trip"),
+    ],
+)
+def test_no_false_words(original: str, expected: str) -> None:
+    assert normalise(original).text == expected
+
+
+def test_real_cyrillic_words_are_not_folded() -> None:
+    assert normalise("привет мир").text == "привет мир"
+
+
+def test_language_text_keeps_accents_but_drops_zalgo_and_invisibles() -> None:
+    result = normalise("Ça\u200b va? Schöne Grüße e\u0301\u0336\u0337\u0338")
+    assert result.language_text == "ça va? schöne grüße é"
+
+
+def test_quotes_are_unified() -> None:
+    assert normalise("«sale» “x” ‘y’").text == '"sale" "x" \'y\''
+
+
+def test_whitespace_runs_collapse_and_map_back() -> None:
+    result = normalise("hello   \t  world")
+    assert result.text == "hello world"
+    start = result.text.index("world")
+    assert result.span(start, start + 5).start == 11
+
+
+def test_huge_input_is_capped_and_offsets_still_point_into_the_original() -> None:
+    text = "a" * 50_000 + " you idiot"
+    result = normalise(text)
+    assert result.truncated
+    assert len(result.text) <= HEAD_CHARS + TAIL_CHARS + 1
+    start = result.text.index("idiot")
+    span = result.span(start, start + 5)
+    assert text[span.start : span.end] == "idiot"
+    assert span.start == len(text) - 5
+
+
+def test_empty_and_invisible_only_input() -> None:
+    assert normalise("").text == ""
+    empty = normalise("\u200b\u200c\u202e")
+    assert empty.text == ""
+    assert empty.span(0, 0).text == ""

@@ -1,0 +1,238 @@
+"""The rules layer per language: abuse flagged in the right category, criticism and speech about
+abuse left alone. A text is "flagged" when its top rule score reaches ``FLAG``."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.detection.classifier import RulesClassifier
+from bot.verdicts import Category
+
+FLAG = 0.6
+INSULT, HATE, SEXUAL, THREAT, TROLLING = (
+    Category.INSULT,
+    Category.HATE,
+    Category.SEXUAL,
+    Category.THREAT,
+    Category.TROLLING,
+)
+
+HARMFUL: list[tuple[str, str, Category]] = [
+    # English
+    ("en", "You are an idiot", INSULT),
+    ("en", "you stupid moron, read my message", INSULT),
+    ("en", "You're garbage at your job", INSULT),
+    ("en", "The driver of bus 95 is a stupid cow", INSULT),
+    ("en", "@anna is a useless bitch", INSULT),
+    ("en", "the community manager is an asshole", INSULT),
+    ("en", "fuck you", INSULT),
+    ("en", "Muslims are vermin", HATE),
+    ("en", "immigrants should be deported", HATE),
+    ("en", "go back to your country", HATE),
+    ("en", "people like you should be deported", HATE),
+    ("en", "dirty muslims everywhere", HATE),
+    ("en", "I will kill you", THREAT),
+    ("en", "I know where you live", THREAT),
+    ("en", "I'll burn down your office", THREAT),
+    ("en", "someone should burn your office down", THREAT),
+    ("en", "send nudes", SEXUAL),
+    ("en", "show me your tits", SEXUAL),
+    ("en", "you are so sexy", SEXUAL),
+    ("en", "cry more", TROLLING),
+    ("en", "triggered?", TROLLING),
+    ("en", "keep crying snowflake", TROLLING),
+    ("en", "ratio", TROLLING),
+    # French
+    ("fr", "t'es un connard", INSULT),
+    ("fr", "espèce de con", INSULT),
+    ("fr", "Espèce d'abruti, je t'ai donné mon numéro", INSULT),
+    ("fr", "t'es vraiment con", INSULT),
+    ("fr", "va te faire foutre", INSULT),
+    ("fr", "le chauffeur est un gros con", INSULT),
+    ("fr", "les immigrés sont des parasites", HATE),
+    ("fr", "retourne dans ton pays", HATE),
+    ("fr", "sale bougnoule", HATE),
+    ("fr", "je vais te tuer", THREAT),
+    ("fr", "on sait où tu habites", THREAT),
+    ("fr", "je vais mettre le feu à vos bureaux", THREAT),
+    ("fr", "envoie des nudes", SEXUAL),
+    ("fr", "t'es bonne", SEXUAL),
+    ("fr", "ouin ouin, pleure plus", TROLLING),
+    ("fr", "t'as le seum", TROLLING),
+    # Dutch
+    ("nl", "jij bent een idioot", INSULT),
+    ("nl", "ge zijt een sukkel", INSULT),
+    ("nl", "vuile klootzak", INSULT),
+    ("nl", "die medewerker is een trut", INSULT),
+    ("nl", "jij bent echt dom", INSULT),
+    ("nl", "krijg de kanker", INSULT),
+    ("nl", "moslims zijn ongedierte", HATE),
+    ("nl", "ga terug naar je eigen land", HATE),
+    ("nl", "vuile makakken", HATE),
+    ("nl", "ik steek je kantoor in brand", THREAT),
+    ("nl", "ik weet waar je woont", THREAT),
+    ("nl", "ik maak je af", THREAT),
+    ("nl", "stuur eens een foto van jezelf", SEXUAL),
+    ("nl", "geile tieten", SEXUAL),
+    ("nl", "blijf maar janken", TROLLING),
+    ("nl", "huilie huilie", TROLLING),
+    # German
+    ("de", "du bist ein Idiot", INSULT),
+    ("de", "du Idiot", INSULT),
+    ("de", "du dummer Trottel", INSULT),
+    ("de", "der Schaffner ist ein Arschloch", INSULT),
+    ("de", "fick dich", INSULT),
+    ("de", "Flüchtlinge sind Ungeziefer", HATE),
+    ("de", "Ausländer raus", HATE),
+    ("de", "geh zurück in dein Land", HATE),
+    ("de", "ich bring dich um", THREAT),
+    ("de", "ich weiß wo du wohnst", THREAT),
+    ("de", "ich fackel euer Büro ab", THREAT),
+    ("de", "schick mir nudes", SEXUAL),
+    ("de", "zeig mir deine Titten", SEXUAL),
+    ("de", "heul doch", TROLLING),
+    ("de", "mimimi", TROLLING),
+]
+
+NOT_FLAGGED: list[tuple[str, str, str]] = [
+    # aimed at the product or service
+    ("en", "product", "this app is garbage"),
+    ("en", "product", "Your chatbot is a complete idiot"),
+    ("en", "product", "What a fucking joke of a company"),
+    ("fr", "product", "cette appli est nulle"),
+    ("fr", "product", "c'est con ce système"),
+    ("nl", "product", "deze app is waardeloos"),
+    ("nl", "product", "de NMBS is een grap"),
+    ("de", "product", "die App ist Müll"),
+    ("de", "product", "die SNCB ist ein Witz"),
+    # negated
+    ("en", "negation", "I don't think you're an idiot"),
+    ("en", "negation", "you are not an idiot"),
+    ("fr", "negation", "je ne dis pas que t'es con"),
+    ("fr", "negation", "le chauffeur n'est pas un connard"),
+    ("nl", "negation", "ik zeg niet dat je dom bent"),
+    ("nl", "negation", "jij bent geen idioot"),
+    ("de", "negation", "du bist kein Idiot"),
+    ("en", "negation", "Muslims are not vermin"),
+    ("en", "negation", "I would never kill you"),
+    # quoted, reported, counter-speech
+    ("en", "quote", "he called me 'idiot'"),
+    ("en", "quote", 'he said "you are an idiot" to the driver'),
+    ("en", "counter", "stop calling people idiots"),
+    ("en", "counter", 'saying "go back to your country" is racist'),
+    ("fr", "counter", "dire « sale bougnoule » c'est raciste"),
+    ("fr", "quote", "il m'a traité de connard"),
+    ("nl", "counter", "noem mensen geen makakken, dat is racistisch"),
+    ("nl", "quote", "hij noemde me een idioot"),
+    ("de", "counter", "jemanden als Kanake zu bezeichnen ist rassistisch"),
+    ("de", "quote", "er hat mich Idiot genannt"),
+    # idioms
+    ("en", "idiom", "you're killing it"),
+    ("en", "idiom", "kill the process and restart"),
+    ("en", "idiom", "I'm dead 😂"),
+    ("fr", "idiom", "mort de rire"),
+    ("fr", "idiom", "tu me tues"),
+    ("fr", "idiom", "ça me tue"),
+    ("fr", "idiom", "t'es bonne en maths"),
+    ("nl", "idiom", "dat is de max"),
+    ("nl", "idiom", "ik lig dubbel"),
+    ("de", "idiom", "das ist der Hammer"),
+    ("de", "idiom", "ich lach mich tot"),
+    # profanity aimed at nothing
+    ("nl", "profanity", "fuck, de trein is weer te laat"),
+    ("fr", "profanity", "putain de retard"),
+    ("de", "profanity", "Scheiße, schon wieder Verspätung"),
+    ("en", "profanity", "damn the app crashed again"),
+    ("nl", "profanity", "godverdomme, kanker laat weer"),
+    # positive or neutral mentions of groups
+    ("en", "identity", "I love my Muslim neighbours"),
+    ("en", "identity", "refugees deserve a decent welcome"),
+    ("nl", "identity", "wij steunen de LGBTQ-gemeenschap"),
+    ("fr", "identity", "les femmes méritent le même salaire"),
+    ("de", "identity", "Juden gehören zu Deutschland"),
+    # questions and self-talk
+    ("en", "question", "is it ok to say idiot in a complaint?"),
+    ("en", "self", "I'm such an idiot, I forgot my ticket"),
+    ("nl", "self", "ik ben een idioot, ik vergat mijn ticket"),
+    ("de", "self", "ich Idiot habe das Ticket vergessen"),
+    # Scunthorpe and look-alikes
+    ("en", "scunthorpe", "assistance in Scunthorpe, constant cocktail therapist Dickens"),
+    ("nl", "scunthorpe", "klassiek concert, de kutsch reed voorbij"),
+    ("fr", "false friend", "encore du retard, je vais être en retard"),
+    ("en", "spaced", "please a n a l y s e my bill"),
+    ("en", "spaced", "I a m waiting"),
+    # angry criticism
+    ("en", "criticism", "your customer service is useless and incompetent"),
+    ("fr", "criticism", "vous êtes vraiment nuls chez Proximus, trois jours sans internet"),
+    ("nl", "criticism", "belachelijk, al drie weken geen internet"),
+    ("de", "criticism", "Euer Kundenservice ist eine Katastrophe"),
+]
+
+
+@pytest.fixture(scope="module")
+def classifier() -> RulesClassifier:
+    return RulesClassifier()
+
+
+@pytest.mark.parametrize(("lang", "text", "category"), HARMFUL, ids=[h[1] for h in HARMFUL])
+def test_harmful_is_flagged_in_its_category(
+    classifier: RulesClassifier, lang: str, text: str, category: Category
+) -> None:
+    result = classifier.classify(text)
+    top = result.top()
+    assert top is not None
+    assert top.category is category, top
+    assert top.score >= FLAG
+    assert top.spans, "a flag always shows its evidence"
+    assert any(reason.startswith("rule:") for reason in top.reasons)
+
+
+@pytest.mark.parametrize(("lang", "kind", "text"), NOT_FLAGGED, ids=[n[2] for n in NOT_FLAGGED])
+def test_not_flagged(classifier: RulesClassifier, lang: str, kind: str, text: str) -> None:
+    result = classifier.classify(text)
+    flagged = [score for score in result.scores if score.score >= FLAG]
+    assert not flagged, flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "suppressor"),
+    [
+        ("I don't think you're an idiot", "suppressed:negation"),
+        ("he called me 'idiot'", "suppressed:quote"),
+        ("stop calling people idiots", "suppressed:counter_speech"),
+        ("this app is garbage", "suppressed:product"),
+        ("ich Idiot habe das Ticket vergessen", "suppressed:idiom"),
+        ("as a gay man I can say faggot", "suppressed:reclaimed"),
+        ("what does nigger mean? is it a slur?", "suppressed:question"),
+    ],
+)
+def test_suppressed_hits_explain_why(
+    classifier: RulesClassifier, text: str, suppressor: str
+) -> None:
+    reasons = [reason for score in classifier.classify(text).scores for reason in score.reasons]
+    assert any(suppressor in reason for reason in reasons), reasons
+
+
+def test_reason_names_rule_term_and_language(classifier: RulesClassifier) -> None:
+    insult = classifier.classify("jij bent een idioot").score_of(INSULT)
+    assert insult.reasons == ("rule:insult.addressed(term='idioot', lang=nl)",)
+
+
+def test_spans_point_into_the_original_text(classifier: RulesClassifier) -> None:
+    text = "Hello!! Y0U  4RE 4N  1D10T, seriously"
+    insult = classifier.classify(text).score_of(INSULT)
+    assert insult.score >= FLAG
+    (span,) = insult.spans
+    assert text[span.start : span.end] == span.text
+    assert span.text.endswith("1D10T")
+
+
+def test_code_switched_insult(classifier: RulesClassifier) -> None:
+    result = classifier.classify("allez, t'es vraiment een dikke klootzak hein")
+    assert result.score_of(INSULT).score >= FLAG
+    assert {lang for lang, _ in result.language_shares} >= {"fr", "nl"}
+
+
+def test_repeated_copy_paste_is_trolling(classifier: RulesClassifier) -> None:
+    result = classifier.classify("PROXIMUS SUCKS " * 6)
+    assert result.score_of(TROLLING).score >= FLAG
