@@ -21,9 +21,13 @@ def add_parser(subparsers: Any) -> None:
 
     scan = subparsers.add_parser("scan", help="score an exported comment thread (CSV or JSONL)")
     scan.add_argument("file", type=Path)
-    scan.add_argument("--text-column", required=True, help="column (CSV) or key (JSONL) with the text")
+    scan.add_argument(
+        "--text-column", required=True, help="column (CSV) or key (JSONL) with the text"
+    )
     scan.add_argument("--format", choices=("csv", "jsonl"), help="default: from the file extension")
-    scan.add_argument("--out", type=Path, required=True, help="directory for scan.csv and scan.html")
+    scan.add_argument(
+        "--out", type=Path, required=True, help="directory for scan.csv and scan.html"
+    )
     _common(scan)
     scan.set_defaults(handler=_scan)
 
@@ -42,7 +46,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, help="community policy file (thresholds, custom terms)")
+    parser.add_argument(
+        "--config", type=Path, help="community policy file (thresholds, custom terms)"
+    )
     parser.add_argument("--models-dir", type=Path, help="model files (default: the shipped ones)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
@@ -88,7 +94,9 @@ def _scan(arguments: argparse.Namespace) -> int:
     from bot.detection.tools.scan import ScanError, read_rows, scan, write_csv, write_html
     from bot.detection.tools.verdict import PolicyError
 
-    file_format = arguments.format or ("jsonl" if arguments.file.suffix in (".jsonl", ".ndjson") else "csv")
+    file_format = arguments.format or (
+        "jsonl" if arguments.file.suffix in (".jsonl", ".ndjson") else "csv"
+    )
     try:
         engine, thresholds = _engine(arguments)
         columns, rows = read_rows(arguments.file, arguments.text_column, file_format)
@@ -101,7 +109,10 @@ def _scan(arguments: argparse.Namespace) -> int:
     except OSError as error:
         return _fail(f"cannot write to {arguments.out}: {error.strerror}")
     flagged = sum(1 for _, v in results if v is not None and v.flagged)
-    print(f"{len(results)} rows, {flagged} flagged -> {arguments.out / 'scan.csv'}, {arguments.out / 'scan.html'}")
+    print(
+        f"{len(results)} rows, {flagged} flagged -> "
+        f"{arguments.out / 'scan.csv'}, {arguments.out / 'scan.html'}"
+    )
     return 0
 
 
@@ -130,7 +141,9 @@ def _train(arguments: argparse.Namespace) -> int:
     options = TrainOptions(use_public=not arguments.no_public, data_dir=arguments.data_dir)
     if arguments.models_dir is not None:
         options = TrainOptions(
-            models_dir=arguments.models_dir, use_public=options.use_public, data_dir=options.data_dir
+            models_dir=arguments.models_dir,
+            use_public=options.use_public,
+            data_dir=options.data_dir,
         )
     if options.use_public and arguments.data_dir is not None and not arguments.data_dir.is_dir():
         return _fail(f"--data-dir {arguments.data_dir} is not a directory")

@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.detection.analysis import FEATURE_NAMES, RuleAnalysis
 from bot.detection.classifier import RulesClassifier
-from bot.detection.learned.features import Embedder, FloatArray, UseEmbedder, hashed_ngrams
+from bot.detection.learned.features import Embedder, FloatArray, embedder_for, hashed_ngrams
 from bot.detection.learned.model import REBUILD_COMMAND, LearnedModel, ModelFileError
 from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
 
@@ -48,7 +48,8 @@ def decide(classification: Classification, thresholds: Thresholds) -> CategorySc
         if limit is None:
             limit = thresholds.get((item.category, Language.UNKNOWN), 0.5)
         if item.score >= limit and (
-            best is None or (item.score, SEVERITY[item.category]) > (best.score, SEVERITY[best.category])
+            best is None
+            or (item.score, SEVERITY[item.category]) > (best.score, SEVERITY[best.category])
         ):
             best = item
     return best
@@ -65,7 +66,11 @@ class DetectionEngine:
     ) -> None:
         self._model = model
         self._rules = rules
-        self._shared = embedder if isinstance(embedder, _SharedEncoder) else _SharedEncoder(embedder)
+        self._shared = (
+            embedder
+            if isinstance(embedder, _SharedEncoder)
+            else _SharedEncoder(embedder, model.embedder_name)
+        )
         self._feature_index = _feature_index(model)
 
     @classmethod
@@ -92,8 +97,10 @@ class DetectionEngine:
         self._encoder().encode(["warm up"])
 
     def default_thresholds(self) -> dict[tuple[Category, Language], float]:
-        """Per (category, language) thresholds chosen on the dev set (Language.UNKNOWN: fallback)."""
-        return {(cat, Language(lang)): value for (cat, lang), value in self._model.thresholds.items()}
+        """Per (category, language) thresholds chosen on dev (Language.UNKNOWN: the fallback)."""
+        return {
+            (cat, Language(lang)): value for (cat, lang), value in self._model.thresholds.items()
+        }
 
     @property
     def manifest(self) -> Mapping[str, object]:
@@ -127,19 +134,25 @@ class DetectionEngine:
         scores = light.copy()
         for row, stage in enumerate(stages):
             if stage == STAGE_RULES:
-                rule_scores = [analyses[row].category_scores.get(c, 0.0) for c in self._model.categories]
+                rule_scores = [
+                    analyses[row].category_scores.get(c, 0.0) for c in self._model.categories
+                ]
                 scores[row] = np.maximum(scores[row], np.asarray(rule_scores, dtype=np.float32))
         if pending:
             embeddings = self._encoder().encode([analyses[row].normalised.text for row in pending])
             full = self._model.full
             sub_ids = [ids[row] for row in pending]
-            scores[pending] = full.probabilities(full.logits(sub_ids, features[pending], embeddings))
+            scores[pending] = full.probabilities(
+                full.logits(sub_ids, features[pending], embeddings)
+            )
         return [
             (self._classification(analyses[row], scores[row], stages[row]), stages[row])
             for row in range(len(texts))
         ]
 
-    def _classification(self, analysis: RuleAnalysis, scores: FloatArray, stage: str) -> Classification:
+    def _classification(
+        self, analysis: RuleAnalysis, scores: FloatArray, stage: str
+    ) -> Classification:
         items = []
         for index, category in enumerate(self._model.categories):
             hits = analysis.hits_for(category)
@@ -171,12 +184,13 @@ class DetectionEngine:
 class _SharedEncoder:
     """The encoder, created on first use and shared by every per-community engine."""
 
-    def __init__(self, embedder: Embedder | None) -> None:
+    def __init__(self, embedder: Embedder | None, name: str) -> None:
         self._embedder = embedder
+        self._name = name
 
     def get(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = UseEmbedder()
+            self._embedder = embedder_for(self._name)
         return self._embedder
 
 

@@ -1,1 +1,1 @@
-"""The learned layer: sentence-encoder + rule features -> calibrated per-category scores (numpy only)."""
+"""The learned layer: encoder + rule features -> calibrated per-category scores (numpy only)."""

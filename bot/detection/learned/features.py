@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from collections.abc import Sequence
 from typing import Protocol
@@ -21,6 +22,7 @@ __all__ = [
     "Embedder",
     "HashingEmbedder",
     "UseEmbedder",
+    "embedder_for",
     "hashed_ngrams",
 ]
 
@@ -69,7 +71,7 @@ class HashingEmbedder:
             for word in text.lower().split():
                 out[row, zlib.crc32(word.encode("utf-8")) % self.dim] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-6)
+        return np.asarray(out / np.maximum(norms, 1e-6), dtype=np.float32)
 
 
 def hashed_ngrams(text: str) -> npt.NDArray[np.int64]:
@@ -77,9 +79,18 @@ def hashed_ngrams(text: str) -> npt.NDArray[np.int64]:
     text = text[:_MAX_CHARS]
     words = text.split()
     grams = [f"w:{w}" for w in words]
-    grams += [f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    grams += [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
     padded = f" {' '.join(words)} "
     for size in (3, 4):
         grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]
     ids = {zlib.crc32(gram.encode("utf-8")) % HASH_BUCKETS for gram in grams}
     return np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
+
+
+def embedder_for(name: str) -> Embedder:
+    """The encoder a model was trained with, from the manifest's ``embedder`` name."""
+    if name == UseEmbedder.name:
+        return UseEmbedder()
+    if name.startswith("hashing-") and name[8:].isdigit():
+        return HashingEmbedder(int(name[8:]))
+    raise ValueError(f"unknown embedder {name!r}")

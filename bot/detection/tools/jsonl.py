@@ -21,13 +21,13 @@ def parse_line(line: str) -> tuple[object, str | None, str | None]:
     except json.JSONDecodeError as error:
         return None, None, f"invalid JSON: {error.msg} at column {error.colno}"
     if not isinstance(row, dict):
-        return None, None, "expected a JSON object with \"id\" and \"text\""
+        return None, None, 'expected a JSON object with "id" and "text"'
     item_id = row.get("id")
     if isinstance(item_id, (dict, list)):
-        return None, None, "\"id\" must be a string or a number"
+        return None, None, '"id" must be a string or a number'
     text = row.get("text")
     if not isinstance(text, str):
-        problem = "missing \"text\"" if text is None else "\"text\" must be a string"
+        problem = 'missing "text"' if text is None else '"text" must be a string'
         return item_id, None, problem
     return item_id, text, None
 

@@ -1,4 +1,4 @@
-"""``pasici scan``: score an exported comment thread (CSV or JSONL), write a CSV and an HTML summary.
+"""``pasici scan``: score an exported comment thread (CSV/JSONL); write a CSV and an HTML summary.
 
 All user text in the HTML goes through ``html.escape`` (exports contain anything, including markup).
 """
@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from tqdm import tqdm
 
@@ -36,7 +37,9 @@ class ScanRow:
     error: str | None = None
 
 
-def read_rows(path: Path, text_column: str, file_format: str) -> tuple[list[str], Iterator[ScanRow]]:
+def read_rows(
+    path: Path, text_column: str, file_format: str
+) -> tuple[list[str], Iterator[ScanRow]]:
     """Column names and a row iterator; a missing text column raises ``ScanError``."""
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
@@ -47,21 +50,23 @@ def read_rows(path: Path, text_column: str, file_format: str) -> tuple[list[str]
         columns = list(reader.fieldnames or [])
         if text_column not in columns:
             handle.close()
-            raise ScanError(f"{path}: no column {text_column!r} (columns: {', '.join(columns) or 'none'})")
+            raise ScanError(
+                f"{path}: no column {text_column!r} (columns: {', '.join(columns) or 'none'})"
+            )
         return columns, _csv_rows(reader, text_column, handle)
     return [text_column], _jsonl_rows(handle, text_column)
 
 
-def _csv_rows(reader: csv.DictReader[str], column: str, handle: object) -> Iterator[ScanRow]:
-    with handle:  # type: ignore[attr-defined]
+def _csv_rows(reader: csv.DictReader[str], column: str, handle: TextIO) -> Iterator[ScanRow]:
+    with handle:
         for number, row in enumerate(reader, start=1):
             fields = {k: v if isinstance(v, str) else "" for k, v in row.items() if k is not None}
             yield ScanRow(number, fields, fields.get(column) or "")
 
 
-def _jsonl_rows(handle: object, column: str) -> Iterator[ScanRow]:
-    with handle:  # type: ignore[attr-defined]
-        for number, line in enumerate(handle, start=1):  # type: ignore[call-overload]
+def _jsonl_rows(handle: TextIO, column: str) -> Iterator[ScanRow]:
+    with handle:
+        for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
@@ -99,10 +104,15 @@ def _score(
 ) -> list[tuple[ScanRow, Verdict | None]]:
     texts = [row.text for row in batch if row.text is not None]
     verdicts = iter(engine.classify_many(texts))
-    return [(row, verdict_of(next(verdicts), thresholds) if row.text is not None else None) for row in batch]
+    return [
+        (row, verdict_of(next(verdicts), thresholds) if row.text is not None else None)
+        for row in batch
+    ]
 
 
-def write_csv(path: Path, columns: Sequence[str], results: Sequence[tuple[ScanRow, Verdict | None]]) -> None:
+def write_csv(
+    path: Path, columns: Sequence[str], results: Sequence[tuple[ScanRow, Verdict | None]]
+) -> None:
     extra = ["row", "flagged", "category", "score", "lang", "reasons", "error"]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -113,8 +123,16 @@ def write_csv(path: Path, columns: Sequence[str], results: Sequence[tuple[ScanRo
                 writer.writerow([*base, row.number, "", "", "", "", "", row.error or ""])
             else:
                 writer.writerow(
-                    [*base, row.number, verdict.flagged, verdict.category or "", f"{verdict.score:.4f}",
-                     verdict.lang, " | ".join(verdict.reasons), ""]
+                    [
+                        *base,
+                        row.number,
+                        verdict.flagged,
+                        verdict.category or "",
+                        f"{verdict.score:.4f}",
+                        verdict.lang,
+                        " | ".join(verdict.reasons),
+                        "",
+                    ]
                 )
 
 
@@ -140,7 +158,8 @@ def write_html(path: Path, source: Path, results: Sequence[tuple[ScanRow, Verdic
     for row, verdict in sorted(flagged, key=lambda item: -item[1].score if item[1] else 0.0):
         assert verdict is not None
         parts.append(
-            f"<tr><td>{row.number}</td><td>{e(verdict.category or '')}</td><td>{verdict.score:.2f}</td>"
+            f"<tr><td>{row.number}</td><td>{e(verdict.category or '')}</td>"
+            f"<td>{verdict.score:.2f}</td>"
             f"<td>{e(verdict.lang)}</td><td>{e(row.text or '')}</td>"
             f"<td>{e(' | '.join(verdict.reasons))}</td></tr>"
         )

@@ -28,7 +28,9 @@ def default_cache_dir() -> Path:
 class CachedEmbedder:
     """Wraps an ``Embedder``; only texts never seen before are encoded (with a progress bar)."""
 
-    def __init__(self, embedder: Embedder, cache_dir: Path | None = None, progress: bool = True) -> None:
+    def __init__(
+        self, embedder: Embedder, cache_dir: Path | None = None, progress: bool = True
+    ) -> None:
         self._embedder = embedder
         self.name = embedder.name
         self._path = (cache_dir or default_cache_dir()) / f"embeddings-{embedder.name}.npz"
@@ -44,7 +46,11 @@ class CachedEmbedder:
 
     def encode(self, texts: Sequence[str]) -> FloatArray:
         keys = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
-        missing = sorted({key: text for key, text in zip(keys, texts, strict=True) if key not in self._cache}.items())
+        missing = sorted(
+            {
+                key: text for key, text in zip(keys, texts, strict=True) if key not in self._cache
+            }.items()
+        )
         if missing:
             bar = tqdm(total=len(missing), desc="encoding", unit="msg", disable=not self._progress)
             for start in range(0, len(missing), _CHUNK):

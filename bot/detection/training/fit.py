@@ -6,16 +6,20 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
+from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression
 
 from bot.detection.learned.features import HASH_BUCKETS, FloatArray
 from bot.detection.learned.model import HeadWeights
 
-__all__ = ["choose_thresholds", "fit_head", "hashed_matrix"]
+__all__ = ["TrainingDataError", "choose_thresholds", "fit_head", "hashed_matrix"]
 
 THRESHOLD_GRID = tuple(round(0.1 + 0.025 * i, 3) for i in range(33))  # 0.10 .. 0.90
-FALSE_FLAG_COST = 4.0  # one false flag on an ok message costs as much as missing four harmful
+FALSE_FLAG_COST = 2.5  # one false flag on an ok message costs as much as missing 2.5 harmful
+
+
+class TrainingDataError(ValueError):
+    """The training data cannot produce a head (e.g. a category without examples)."""
 
 
 def hashed_matrix(ids: Sequence[npt.NDArray[np.int64]]) -> sparse.csr_matrix:
@@ -35,7 +39,7 @@ def fit_head(
     c_value: float,
     seed: int,
 ) -> HeadWeights:
-    """One-vs-rest logistic regression per column of ``targets``; Platt on the ``calibrate`` rows."""
+    """One-vs-rest logistic regression per ``targets`` column; Platt on the ``calibrate`` rows."""
     blocks = [hashed, sparse.csr_matrix(rules)]
     if embeddings is not None:
         blocks.append(sparse.csr_matrix(embeddings))
@@ -46,15 +50,21 @@ def fit_head(
     bias = np.zeros(targets.shape[1], dtype=np.float64)
     platt = np.zeros((targets.shape[1], 2), dtype=np.float64)
     for column in range(targets.shape[1]):
-        model = LogisticRegression(C=c_value, max_iter=3000, random_state=seed, class_weight="balanced")
+        if len(set(targets[fit_rows, column].tolist())) < 2:
+            raise TrainingDataError(f"category #{column} has no positive (or no negative) examples")
+        model = LogisticRegression(
+            C=c_value, max_iter=3000, random_state=seed, class_weight="balanced"
+        )
         model.fit(matrix[fit_rows], targets[fit_rows, column], sample_weight=weights[fit_rows])
         coef[:, column] = model.coef_[0]
         bias[column] = model.intercept_[0]
+        if len(set(targets[calibrate, column].tolist())) < 2:
+            platt[column] = (1.0, 0.0)  # too little held-out data: keep the raw probabilities
+            continue
         logits = matrix[calibrate] @ model.coef_[0] + model.intercept_[0]
         scaler = LogisticRegression(C=1e4, max_iter=1000)
         scaler.fit(np.asarray(logits).reshape(-1, 1), targets[calibrate, column])
         platt[column] = (scaler.coef_[0, 0], scaler.intercept_[0])
-    as32 = lambda a: np.ascontiguousarray(a, dtype=np.float32)  # noqa: E731
     return HeadWeights(
         hashed=as32(coef[:HASH_BUCKETS]),
         rules=as32(coef[HASH_BUCKETS : HASH_BUCKETS + n_rules]),
@@ -64,7 +74,13 @@ def fit_head(
     )
 
 
-def choose_threshold(scores: FloatArray, harmful: npt.NDArray[np.bool_], ok: npt.NDArray[np.bool_]) -> float:
+def as32(array: npt.ArrayLike) -> FloatArray:
+    return np.ascontiguousarray(array, dtype=np.float32)
+
+
+def choose_threshold(
+    scores: FloatArray, harmful: npt.NDArray[np.bool_], ok: npt.NDArray[np.bool_]
+) -> float:
     """Lowest grid threshold maximising caught-harmful minus FALSE_FLAG_COST x false flags."""
     best, best_value = THRESHOLD_GRID[-1], -np.inf
     for threshold in THRESHOLD_GRID:

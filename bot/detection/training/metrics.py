@@ -1,4 +1,4 @@
-"""Dev-set metrics in the issue's terms: harmful-vs-ok P/R/F1, false flags on ok, category accuracy."""
+"""Dev-set metrics as in the issue: harmful-vs-ok P/R/F1, false flags on ok, category accuracy."""
 
 from __future__ import annotations
 
@@ -75,7 +75,9 @@ def per_language(outcomes: Iterable[Outcome]) -> dict[str, Scores]:
     return result
 
 
-def per_category(outcomes: Sequence[Outcome], labels: Sequence[str]) -> dict[str, tuple[float, float, float, int]]:
+def per_category(
+    outcomes: Sequence[Outcome], labels: Sequence[str]
+) -> dict[str, tuple[float, float, float, int]]:
     """One-vs-rest precision, recall, F1 and support per label."""
     result = {}
     for label in labels:

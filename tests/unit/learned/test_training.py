@@ -1,0 +1,145 @@
+"""Training is deterministic; corpus files and public sets are read and mapped as documented."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.detection.learned.model import HEADS_FILE, MANIFEST_FILE
+from bot.detection.training.public_data import load_public
+from bot.detection.training.samples import CorpusError, Sample, load_corpus, load_jsonl
+
+from .conftest import train_tiny
+
+
+def test_training_twice_gives_identical_files(
+    tmp_path: Path, tiny_models: Path, tiny_train: list[Sample], tiny_dev: list[Sample]
+) -> None:
+    again = tmp_path / "again"
+    train_tiny(again, list(reversed(tiny_train)), tiny_dev)  # input order must not matter
+    assert (again / HEADS_FILE).read_bytes() == (tiny_models / HEADS_FILE).read_bytes()
+    assert (again / MANIFEST_FILE).read_text() == (tiny_models / MANIFEST_FILE).read_text()
+
+
+def test_manifest_records_dev_metrics_and_crossfold(tiny_models: Path) -> None:
+    manifest = json.loads((tiny_models / MANIFEST_FILE).read_text())
+    for key in ("dev_metrics", "dev_metrics_crossfold"):
+        assert {"en", "nl", "fr", "de", "all"} <= set(manifest[key])
+        assert 0.0 <= manifest[key]["all"]["recall"] <= 1.0
+    assert manifest["training"]["corpus_messages"] == 30
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_corpus_loader_reads_the_team_format_sorted_by_id(tmp_path: Path) -> None:
+    row = {"lang": "nl", "kind": "direct", "scenario": "train", "evasion": True, "pair": None}
+    _write(
+        tmp_path / "train" / "nl.jsonl",
+        [
+            json.dumps({"id": "nl-tr-0002", "text": "b", "label": "insult", **row}),
+            "",
+            json.dumps({"id": "nl-tr-0001", "text": "a", "label": "ok", **row}),
+        ],
+    )
+    samples = load_corpus("train", tmp_path)
+    assert [(s.id, s.label, s.evasion) for s in samples] == [
+        ("nl-tr-0001", "ok", True),
+        ("nl-tr-0002", "insult", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("{broken", "Expecting"),
+        (json.dumps({"id": "x", "text": "t", "label": "rude"}), "unknown label"),
+        (json.dumps({"id": "x", "label": "ok"}), "text"),
+    ],
+)
+def test_corpus_loader_names_file_and_line_of_a_bad_line(
+    tmp_path: Path, line: str, problem: str
+) -> None:
+    path = _write(
+        tmp_path / "x.jsonl", [json.dumps({"id": "a", "text": "ok", "label": "ok"}), line]
+    )
+    with pytest.raises(CorpusError, match=rf"x\.jsonl:2: .*{problem}"):
+        load_jsonl(path)
+
+
+@pytest.fixture
+def fake_public(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    _write(
+        root / "germeval2018" / "germeval2018.training.txt",
+        [
+            "Du bist ein Idiot\tOFFENSE\tINSULT",
+            "Flüchtlinge raus\tOFFENSE\tABUSE",
+            "Scheiße, Regen\tOFFENSE\tPROFANITY",
+            "Schönes Wetter\tOTHER\tOTHER",
+        ],
+    )
+    _write(root / "germeval2018" / "germeval2018.test.txt", [])
+    _write(
+        root / "davidson-hate-offensive" / "labeled_data.csv",
+        [
+            ",count,hate_speech,offensive_language,neither,class,tweet",
+            "0,3,3,0,0,0,hateful tweet",
+            "1,3,1,2,0,0,weak hate majority",
+            "2,3,0,3,0,1,profane tweet",
+            "3,3,0,0,3,2,nice tweet",
+        ],
+    )
+    _write(
+        root / "iwg-refugees-de" / "HateSpeech_Tweets_DataSet.csv",
+        [
+            "Tweet,HateSpeech",
+            "hass tweet,YES",
+            "normaler tweet,NO",
+        ],
+    )
+    _write(
+        root / "mlma" / "fr_dataset.csv",
+        [
+            "HITId,tweet,sentiment,directness,annotator_sentiment,target,group",
+            "1,tweet normal,normal,indirect,x,other,other",
+            "2,tweet haineux origine,hateful,direct,x,origin,arabs",
+            "3,tweet haineux autre,hateful,direct,x,other,individual",
+            "4,tweet offensant,offensive,direct,x,origin,arabs",
+        ],
+    )
+    _write(
+        root / "mlma" / "en_dataset_with_stop_words.csv",
+        [
+            "HITId,tweet,sentiment,directness,annotator_sentiment,target,group",
+        ],
+    )
+    return root
+
+
+def test_public_sets_are_mapped_conservatively(fake_public: Path) -> None:
+    mapped = {(s.source, s.text): s.label for s in load_public(fake_public)}
+    assert mapped == {
+        ("germeval2018", "Du bist ein Idiot"): "insult",
+        ("germeval2018", "Flüchtlinge raus"): "hate",
+        ("germeval2018", "Scheiße, Regen"): "ok",  # profanity aimed at nothing
+        ("germeval2018", "Schönes Wetter"): "ok",
+        ("davidson-hate-offensive", "hateful tweet"): "hate",
+        ("davidson-hate-offensive", "nice tweet"): "ok",  # "offensive" and weak hate dropped
+        ("iwg-refugees-de", "hass tweet"): "hate",
+        ("iwg-refugees-de", "normaler tweet"): "ok",
+        ("mlma", "tweet normal"): "ok",
+        ("mlma", "tweet haineux origine"): "hate",  # hateful without protected target dropped
+    }
+
+
+def test_public_cap_limits_each_set_and_label(fake_public: Path) -> None:
+    capped = load_public(fake_public, cap=1)
+    germeval_ok = [s for s in capped if s.source == "germeval2018" and s.label == "ok"]
+    assert len(germeval_ok) == 1
+    assert load_public(fake_public, cap=1) == capped
