@@ -46,7 +46,10 @@ class LanguageModelError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class LanguageGuess:
-    """Primary language and each language's share of the words (sorted, shares sum to 1)."""
+    """Primary language (best likelihood) and each language's share of the words.
+
+    Shares are sorted and sum to 1; on a very ambiguous text the primary may not be the top share.
+    """
 
     lang: Language
     shares: tuple[tuple[Language, float], ...]
@@ -141,8 +144,8 @@ class LanguageIdentifier:
             for index, score in enumerate(scores):
                 sums[index] += score
                 votes[index] += weights[index] / norm
-        # Word votes decide (robust on short texts); the likelihood sum breaks ties.
-        primary = languages[max(range(len(languages)), key=lambda i: (round(votes[i], 6), sums[i]))]
+        # The likelihood sum decides (best on held-out three-word messages); votes give shares.
+        primary = languages[max(range(len(languages)), key=lambda i: sums[i])]
         total = sum(votes)
         shares = [(lang, vote / total) for lang, vote in zip(languages, votes, strict=True)]
         kept = [(lang, share) for lang, share in shares if share >= _MIN_SHARE or lang is primary]

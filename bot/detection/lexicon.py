@@ -75,6 +75,7 @@ class Lexicon:
 
     def __init__(self, entries: dict[str, list[LexiconEntry]]) -> None:
         self.entries = entries
+        self._role_cache: dict[tuple[str, Language | None], frozenset[str]] = {}
         self._automaton = ahocorasick.Automaton()
         for term, term_entries in entries.items():
             self._automaton.add_word(term, (term, tuple(term_entries)))
@@ -90,6 +91,13 @@ class Lexicon:
         self.function_words: frozenset[str] = self.terms_with_role("function_words.words")
 
     def terms_with_role(self, role: str, lang: Language | None = None) -> frozenset[str]:
+        key = (role, lang)
+        cached = self._role_cache.get(key)
+        if cached is None:
+            cached = self._role_cache[key] = self._terms_with_role(role, lang)
+        return cached
+
+    def _terms_with_role(self, role: str, lang: Language | None) -> frozenset[str]:
         return frozenset(
             term
             for term, term_entries in self.entries.items()

@@ -21,10 +21,12 @@ are normalised (offsets still point into the full original string).
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.detection.charfold import fold_char, keep_for_language
 from bot.verdicts import Span
@@ -33,6 +35,7 @@ __all__ = ["HEAD_CHARS", "TAIL_CHARS", "NormalisedText", "normalise"]
 
 HEAD_CHARS = 6000
 TAIL_CHARS = 1500
+_WORD_RUN = re.compile(r"(?:[^\W_]|[@$])+")
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a"}
 _SPACED_SEPARATORS = frozenset(" .-_*·/|")
 _MIN_SPACED_LETTERS = 3
@@ -96,6 +99,10 @@ def _capped_indices(length: int) -> tuple[Iterable[int], bool]:
 
 def _fold_stream(text: str) -> tuple[list[tuple[str, str, int, int]], str, bool]:
     """Stage 1: (plain, homoglyph, start, end) per folded character, plus the language text."""
+    if text.isascii() and len(text) <= HEAD_CHARS + TAIL_CHARS:
+        # Fast path, same result: ASCII has no marks, look-alikes or multi-character folds.
+        ascii_folded = text.translate(_ascii_table())
+        return [(c, c, i, i + 1) for i, c in enumerate(ascii_folded)], text.lower(), False
     indices, truncated = _capped_indices(len(text))
     stream: list[tuple[str, str, int, int]] = []
     language: list[str] = []
@@ -125,26 +132,33 @@ def _fold_stream(text: str) -> tuple[list[tuple[str, str, int, int]], str, bool]
     return stream, language_text, truncated
 
 
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char in "@$"
+@lru_cache(maxsize=1)
+def _ascii_table() -> dict[int, str]:
+    return {code: fold_char(chr(code)).text for code in range(128)}
 
 
 def _tokens(stream: list[tuple[str, str, int, int]]) -> list[_Token]:
     """Stage 2: words (homoglyph- and leet-folded) and the separators between them."""
     tokens: list[_Token] = []
     leet_in_words = False
-    for is_word, group in itertools.groupby(stream, key=lambda item: _is_word_char(item[1])):
-        items = list(group)
-        if not is_word:
-            tokens.append(_Token([_Char(p, s, e) for p, _, s, e in items], is_word=False))
-            continue
+    homoglyphs = "".join(item[1] for item in stream)
+    position = 0
+    for run in [*_WORD_RUN.finditer(homoglyphs), None]:
+        start, end = (run.start(), run.end()) if run else (len(stream), len(stream))
+        if start > position:
+            separator = [_Char(p, s, e) for p, _, s, e in stream[position:start]]
+            tokens.append(_Token(separator, is_word=False))
+        position = end
+        if run is None:
+            break
+        items = stream[start:end]
         plain_latin = any(p.isascii() and p.isalpha() for p, _, _, _ in items)
         all_lookalike = all(h.isascii() for _, h, _, _ in items)
         use_homoglyph = plain_latin or all_lookalike
         chars = [_Char(h if use_homoglyph else p, s, e) for p, h, s, e in items]
         if any(c.text.isalpha() for c in chars):
-            for position, char in enumerate(chars):
-                if char.text == "@" and position == 0:
+            for offset, char in enumerate(chars):
+                if char.text == "@" and offset == 0:
                     continue  # a mention, not an "a"
                 if _leet(char):
                     leet_in_words = True
