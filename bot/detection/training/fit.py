@@ -15,7 +15,11 @@ from bot.detection.learned.model import HeadWeights
 __all__ = ["TrainingDataError", "choose_thresholds", "fit_head", "hashed_matrix"]
 
 THRESHOLD_GRID = tuple(round(0.1 + 0.025 * i, 3) for i in range(33))  # 0.10 .. 0.90
-FALSE_FLAG_COST = 2.5  # one false flag on an ok message costs as much as missing 2.5 harmful
+FALSE_FLAG_COST = 3.0  # one false flag on an ok message costs as much as missing 3 harmful
+# A language gets its own threshold for a category only with this many dev examples of it.
+# Measured by 2-fold cross-validation on dev (~240 messages per language): per-language choices
+# from ~30 positives overfit (false flags 8.8% on the held-out half) where pooled ones give 5.1%.
+MIN_POSITIVES_PER_LANGUAGE = 60
 
 
 class TrainingDataError(ValueError):
@@ -97,8 +101,9 @@ def choose_thresholds(
     langs: Sequence[str],
     categories: Sequence[str],
     languages: Sequence[str],
+    min_positives: int = MIN_POSITIVES_PER_LANGUAGE,
 ) -> dict[str, dict[str, float]]:
-    """Per category and detected language; "und" (and thin languages) use the pooled choice."""
+    """Per category and detected language; thin languages and "und" use the pooled choice."""
     label_array = np.asarray(labels)
     lang_array = np.asarray(langs)
     ok = label_array == "ok"
@@ -109,7 +114,7 @@ def choose_thresholds(
         per_lang = {"und": pooled}
         for lang in languages:
             mask = lang_array == lang
-            if int(np.sum(mask & target)) < 5:
+            if int(np.sum(mask & target)) < min_positives:
                 per_lang[lang] = pooled
                 continue
             per_lang[lang] = choose_threshold(scores[mask, index], target[mask], ok[mask])
