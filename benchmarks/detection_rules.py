@@ -80,7 +80,8 @@ def main() -> None:
     print(f"throughput: {len(sample) / elapsed:,.0f} msgs/s (one at a time, one core)")
     print(
         f"latency ms: mean {statistics.mean(latencies):.3f}  "
-        f"p50 {_percentile(latencies, 0.5):.3f}  p99 {_percentile(latencies, 0.99):.3f}  max {max(latencies):.3f}"
+        f"p50 {_percentile(latencies, 0.5):.3f}  p99 {_percentile(latencies, 0.99):.3f}  "
+        f"max {max(latencies):.3f}"
     )
     for label, text in (
         ("100k plain", "a" * 100_000),
