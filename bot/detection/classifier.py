@@ -46,6 +46,7 @@ _CUE_ROLES = (
     "hate.modifiers",
     "threat.objects",
     "sexual.appraisal",
+    "insult.adjectives",
     "allow.idioms",
 )
 _CLOSED_CLASS_ROLES = (
@@ -55,7 +56,7 @@ _CLOSED_CLASS_ROLES = (
     "grammar.negators",
     "grammar.copulas",
 )
-_SKIPPABLE_ROLES = ("grammar.intensifiers", "insult.adjectives")
+_SKIPPABLE_ROLES = ("grammar.intensifiers", "insult.adjectives", "insult.weak_adjectives")
 
 
 def check_rules_data() -> None:
@@ -119,6 +120,7 @@ class RulesClassifier:
         self._person_subjects = lexicon_.terms_with_role("grammar.person_subjects")
         self._product_nouns = lexicon_.terms_with_role("grammar.product_nouns")
         self._insult_adjectives = lexicon_.terms_with_role("insult.adjectives")
+        self._weak_adjectives = lexicon_.terms_with_role("insult.weak_adjectives")
         self._closed_class = (
             frozenset().union(*(lexicon_.terms_with_role(r) for r in _CLOSED_CLASS_ROLES))
             - self._skippable
@@ -239,6 +241,7 @@ class RulesClassifier:
             skippable=self._skippable,
             closed_class=self._closed_class,
             insult_adjectives=self._insult_adjectives,
+            weak_adjectives=self._weak_adjectives,
             person_subjects=self._person_subjects,
             product_nouns=self._product_nouns,
             words=tuple(words_between(folded, 0, len(folded))),

@@ -133,6 +133,8 @@ class MatchIndex:
 _DEFAULT_SUPPRESSIBLE = frozenset({"negation", "quote", "counter_speech", "idiom", "question"})
 _MAX_GAP_WORDS = 5  # words allowed between a cue ("you are a") and its insult ("idiot")
 _MAX_FREE_WORDS = 2
+_MIN_COMPOUND = 8
+_MIN_COMPOUND_HEAD = 5
 _INFLECTIONS = (
     "e",
     "er",
@@ -171,6 +173,7 @@ class RuleContext:
     skippable: frozenset[str]
     closed_class: frozenset[str]  # function words, cues: never a "free" adjective
     insult_adjectives: frozenset[str]
+    weak_adjectives: frozenset[str]
     person_subjects: frozenset[str]
     product_nouns: frozenset[str]
     words: tuple[str, ...]
@@ -224,9 +227,17 @@ class RuleContext:
         for word in words_between(self.text, start, cue.start):
             if word in self.product_nouns:
                 return "product"
-            if word in self.person_subjects:
+            if self.is_person_word(word):
                 return "person"
         return "person" if self._mention_before(cue.start) else None
+
+    def is_person_word(self, word: str) -> bool:
+        """A person role, also inside a Dutch/German compound ("callcentermedewerkster")."""
+        if word in self.person_subjects:
+            return True
+        return len(word) > _MIN_COMPOUND and any(
+            word.endswith(role) for role in self.person_subjects if len(role) >= _MIN_COMPOUND_HEAD
+        )
 
     def _mention_before(self, position: int) -> bool:
         start = self.layout.clause_start(position)

@@ -32,7 +32,7 @@ STRONG = 0.95
 PHRASE = 0.9
 THIRD_PERSON = 0.85
 WEAK_TARGET = 0.8
-UNSURE_TARGET = 0.65
+UNSURE_TARGET = 0.58
 UNTARGETED = 0.55
 LONE_PROVOCATION = 0.35
 _ARTICLES = frozenset(
@@ -92,8 +92,13 @@ _GENERIC_SUBJECT_WORDS = frozenset(
         "sache",
     ]
 )
+# Cues that name no subject themselves: who is meant must come from the words before them.
 _BARE_COPULA_CUES = frozenset(
-    ["is a", "is an", "is een", "est un", "est une", "ist ein", "ist eine"]
+    [
+        *("is a", "is an", "is een", "est un", "est une", "ist ein", "ist eine", "c'est un"),
+        *("c'est une", "dat is een", "das ist ein", "what a", "what an", "wat een", "quel"),
+        *("quelle", "was fur ein", "was fur eine", "are", "zijn", "sind", "sont des"),
+    ]
 )
 
 
@@ -245,6 +250,43 @@ def _insult_addressed_words(ctx: RuleContext) -> Iterable[Candidate]:
                 )
 
 
+def _insulting_words(ctx: RuleContext, words: list[str]) -> bool:
+    adjectives = ctx.insult_adjectives | ctx.weak_adjectives
+    return any(word in adjectives for word in words)
+
+
+def _insult_roles(ctx: RuleContext) -> Iterable[Candidate]:
+    """An insult adjective on a person's role: "you useless doctor", "t'es le facteur le plus
+    débile", "what a moronic guard"."""
+    adjectives = ctx.index("insult.adjectives")
+    for role in ctx.matches("grammar.person_subjects"):
+        cue = ctx.cue_before("grammar.address_noun", role, allow_free=True) or ctx.cue_before(
+            "grammar.address_adjective", role, allow_free=True
+        )
+        third = None if cue else ctx.cue_before("grammar.third_person", role, allow_free=True)
+        anchor = cue or third
+        if anchor is None or ctx.layout.is_quoted(anchor.start, anchor.end):
+            continue
+        before = words_between(ctx.text, anchor.end, role.start)
+        after = [
+            a
+            for a in adjectives.within(role.end, ctx.layout.clause_end(role.end))
+            if ctx.gap_is_skippable(role.end, a.start)
+        ]
+        if not (_insulting_words(ctx, before) or after):
+            continue
+        found = candidate(
+            Category.INSULT,
+            "insult.addressed_role" if cue else "insult.third_person_role",
+            PHRASE if cue else WEAK_TARGET,
+            after[0] if after else role,
+            Target.SECOND_PERSON if cue else Target.THIRD_PERSON,
+            anchor.start,
+        )
+        found.start, found.end = anchor.start, max(role.end, found.term_end)
+        yield found
+
+
 def _insult_phrases(ctx: RuleContext) -> Iterable[Candidate]:
     for match in ctx.matches("insult.phrases"):
         yield candidate(Category.INSULT, "insult.phrase", PHRASE, match, Target.SECOND_PERSON)
@@ -258,6 +300,7 @@ def find_candidates(ctx: RuleContext) -> list[Candidate]:
         _insult_nouns,
         _insult_addressed_words,
         _insult_phrases,
+        _insult_roles,
         *HARM_RULES,
     )
     found = [item for rule in rules for item in rule(ctx)]

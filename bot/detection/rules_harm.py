@@ -22,7 +22,8 @@ __all__ = ["HARM_RULES"]
 _MAX_LINK_WORDS = 3  # group .. dehumanising word ("X are (all) vermin")
 _MAX_COPULA_LINK_WORDS = 8  # when the gap holds a copula or simile ("X in the queue are like rats")
 _MAX_DEROGATION_WORDS = 12
-_MAX_OBJECT_DISTANCE = 5  # words between a violent verb and its object
+_MAX_OBJECT_DISTANCE = 5
+_MAX_PRONOUN_CHARS = 4  # words between a violent verb and its object
 _SHORT_MESSAGE_WORDS = 4
 _SPAM_REPEATS = 3
 _SPAM_MIN_WORDS = 6
@@ -134,7 +135,7 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
     for match in ctx.matches("threat.death_wishes"):
         yield candidate(Category.THREAT, "threat.death_wish", PHRASE, match, Target.SECOND_PERSON)
     first = ctx.index("grammar.first_person")
-    objects = [ctx.index("grammar.second_person"), ctx.index("threat.objects")]
+    objects = [ctx.index("threat.objects")]
     for verb in ctx.matches("threat.verbs"):
         start, end = layout.clause_start(verb.start), layout.clause_end(verb.end)
         subjects = [f for f in first.before(verb.start, start) if f.end <= verb.start]
@@ -147,7 +148,11 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
             found = [
                 o
                 for o in index.within(subject_end, end)
-                if (o.end <= verb.start and len(words_between(ctx.text, o.end, verb.start)) <= 2)
+                if (
+                    o.end <= verb.start
+                    and _is_pronoun(o.term)  # "je vais te tuer", "ik ga je slaan"
+                    and len(words_between(ctx.text, o.end, verb.start)) <= 2
+                )
                 or (
                     o.start >= verb.end
                     and len(words_between(ctx.text, verb.end, o.start)) <= _MAX_OBJECT_DISTANCE
@@ -163,6 +168,10 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
                     min(f.start for f in subjects),
                 )
                 break
+
+
+def _is_pronoun(term: str) -> bool:
+    return " " not in term and len(term) <= _MAX_PRONOUN_CHARS
 
 
 def _sexual(ctx: RuleContext) -> Iterable[Candidate]:

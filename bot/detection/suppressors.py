@@ -9,10 +9,16 @@ from bot.verdicts import Category
 __all__ = ["suppressors_for"]
 
 _NEGATION_WINDOW_WORDS = 8
+_COMPLEMENTISERS = frozenset(["that", "dat", "dass", "que", "qu'", "of", "ob", "si"])
 
 
 def _negated(ctx: RuleContext, candidate: Candidate) -> bool:
     floor = ctx.layout.clause_start(candidate.start)
+    first = words_between(ctx.text, floor, candidate.start)[:1]
+    if first and first[0] in _COMPLEMENTISERS and floor > 0:
+        # "I'm not saying, that you ..." / "Ich sag nicht, dass du ...": the negation is one
+        # clause back.
+        floor = ctx.layout.clause_start(floor - 1)
     exceptions = ctx.index("grammar.not_negation")
     for negator in ctx.index("grammar.negators").before(candidate.term_start, floor, limit=8):
         if negator.end > candidate.term_start:
