@@ -5,7 +5,8 @@ Per text: the rules layer analyses it (normalisation, language, rule hits, featu
 1. **rules stage**: an unsuppressed rule hit at least ``rule_settle`` strong settles the verdict
    (scores = max(rule, light model));
 2. **light stage**: if the light model (hashed n-grams + rule features) scores every category
-   below ``clean_gate``, the text settles as clean;
+   below ``clean_gate`` the text settles as clean; if one category reaches ``light_settle`` it
+   settles as harmful (both gates are chosen on held-out TRAIN data by ``pasici train``);
 3. **encoder stage**: otherwise the sentence encoder runs (batched in ``classify_many``) and the
    full heads give the scores.
 
@@ -126,7 +127,7 @@ class DetectionEngine:
         for row, analysis in enumerate(analyses):
             if max(analysis.category_scores.values(), default=0.0) >= self._model.rule_settle:
                 stages.append(STAGE_RULES)
-            elif float(light[row].max()) < self._model.clean_gate:
+            elif not self._model.clean_gate <= float(light[row].max()) < self._model.light_settle:
                 stages.append(STAGE_LIGHT)
             else:
                 stages.append(STAGE_ENCODER)

@@ -121,6 +121,7 @@ class LearnedModel:
     embedder_name: str
     rule_settle: float  # an unsuppressed rule hit at least this strong settles without models
     clean_gate: float  # a light score below this for every category settles as clean
+    light_settle: float  # a light score at least this high settles as harmful
     thresholds: Mapping[tuple[Category, str], float]
     manifest: Mapping[str, Any]
 
@@ -159,6 +160,7 @@ class LearnedModel:
                 embedder_name=str(manifest["embedder"]),
                 rule_settle=float(cascade["rule_settle"]),
                 clean_gate=float(cascade["clean_gate"]),
+                light_settle=float(cascade.get("light_settle", 1.01)),
                 thresholds=thresholds,
                 manifest=manifest,
             )

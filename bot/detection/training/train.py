@@ -45,7 +45,8 @@ class TrainOptions:
     c_light: float = 1.0
     c_full: float = 1.0
     rule_settle: float = 0.9
-    clean_quantile: float = 0.02
+    clean_quantile: float = 0.03  # at most this share of held-out harmful settles as clean
+    settle_precision: float = 0.98  # light flags this precise on held-out train skip the encoder
     seed: int = 13
     progress: bool = True
 
@@ -121,12 +122,24 @@ def train(
     full = fit_head(
         hashed, rule_features, embeddings, targets, weights, calibrate, options.c_full, options.seed
     )
-    clean_gate = _clean_gate(light, ids, rule_features, targets, calibrate, options.clean_quantile)
+    clean_gate, light_settle = _light_gates(
+        light,
+        ids,
+        rule_features,
+        targets,
+        calibrate,
+        options.clean_quantile,
+        options.settle_precision,
+    )
     manifest: dict[str, Any] = {
         "categories": list(CATEGORIES),
         "rule_features": list(FEATURE_NAMES),
         "embedder": embedder.name,
-        "cascade": {"rule_settle": options.rule_settle, "clean_gate": clean_gate},
+        "cascade": {
+            "rule_settle": options.rule_settle,
+            "clean_gate": clean_gate,
+            "light_settle": light_settle,
+        },
         "thresholds": {c: {lang: 0.5 for lang in (*LANGS, "und")} for c in CATEGORIES},
         "training": _training_summary(corpus, public, dev, options),
     }
@@ -203,20 +216,32 @@ def _crossfold(
     return {lang: s.as_dict() for lang, s in per_language(outcomes).items()}
 
 
-def _clean_gate(
+def _light_gates(
     light: HeadWeights,
     ids: Sequence[np.ndarray],
     rules: FloatArray,
     targets: np.ndarray,
     calibrate: np.ndarray,
     quantile: float,
-) -> float:
-    """Light-score level under which at most ``quantile`` of held-out harmful messages fall."""
-    rows = np.flatnonzero(calibrate & targets.any(axis=1))
-    if rows.size == 0:
-        return 0.0
-    probabilities = light.probabilities(light.logits([ids[int(r)] for r in rows], rules[rows]))
-    return round(float(min(0.5, np.quantile(probabilities.max(axis=1), quantile))), 4)
+    precision: float,
+) -> tuple[float, float]:
+    """(clean_gate, light_settle) from the held-out TRAIN slice.
+
+    clean_gate: light-score level under which at most ``quantile`` of harmful messages fall
+    (capped at 0.2). light_settle: the lowest level >= 0.5 at which light flags reach
+    ``precision`` (harmful vs ok); 1.01 (never) if none does.
+    """
+    rows = np.flatnonzero(calibrate)
+    harmful: np.ndarray = np.asarray(targets[rows].any(axis=1), dtype=bool)
+    if rows.size == 0 or not harmful.any():
+        return 0.0, 1.01
+    top = light.probabilities(light.logits([ids[int(r)] for r in rows], rules[rows])).max(axis=1)
+    clean_gate = round(float(min(0.2, np.quantile(top[harmful], quantile))), 4)
+    for level in np.arange(0.5, 1.0, 0.05):
+        flagged: np.ndarray = np.asarray(top >= level, dtype=bool)
+        if flagged.sum() >= 10 and harmful[flagged].mean() >= precision:
+            return clean_gate, round(float(level), 2)
+    return clean_gate, 1.01
 
 
 def _training_summary(
