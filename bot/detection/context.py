@@ -133,6 +133,8 @@ class MatchIndex:
 _DEFAULT_SUPPRESSIBLE = frozenset({"negation", "quote", "counter_speech", "idiom", "question"})
 _MAX_GAP_WORDS = 5  # words allowed between a cue ("you are a") and its insult ("idiot")
 _MAX_FREE_WORDS = 2
+_PLURALS = ("s", "es", "en", "n", "x")
+_PLURAL_COPULAS = frozenset(["are", "zijn", "sont", "sind"])
 _MIN_COMPOUND = 8
 _MIN_COMPOUND_HEAD = 5
 _INFLECTIONS = (
@@ -223,20 +225,29 @@ class RuleContext:
         if set(cue_words) & self.product_nouns:
             return "product"
         start = self.layout.clause_start(cue.start)
+        words = words_between(self.text, start, cue.start)
+        if cue_words[0] in _PLURAL_COPULAS:
+            words = words[-1:]  # "X are ...": only the word right before is the subject
         # The head noun comes first: "le technicien de Proximus est un ..." is about a person.
-        for word in words_between(self.text, start, cue.start):
-            if word in self.product_nouns:
+        for word in words:
+            if self._is_kind(word, self.product_nouns):
                 return "product"
             if self.is_person_word(word):
                 return "person"
         return "person" if self._mention_before(cue.start) else None
 
     def is_person_word(self, word: str) -> bool:
-        """A person role, also inside a Dutch/German compound ("callcentermedewerkster")."""
-        if word in self.person_subjects:
+        """A person role, also plural or inside a compound ("callcentermedewerkster")."""
+        return self._is_kind(word, self.person_subjects)
+
+    @staticmethod
+    def _is_kind(word: str, kinds: frozenset[str]) -> bool:
+        if word in kinds:
+            return True
+        if any(word.endswith(end) and word[: -len(end)] in kinds for end in _PLURALS):
             return True
         return len(word) > _MIN_COMPOUND and any(
-            word.endswith(role) for role in self.person_subjects if len(role) >= _MIN_COMPOUND_HEAD
+            word.endswith(kind) for kind in kinds if len(kind) >= _MIN_COMPOUND_HEAD
         )
 
     def _mention_before(self, position: int) -> bool:

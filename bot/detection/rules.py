@@ -32,6 +32,7 @@ STRONG = 0.95
 PHRASE = 0.9
 THIRD_PERSON = 0.85
 WEAK_TARGET = 0.8
+LIKELY_PERSON = 0.75
 UNSURE_TARGET = 0.58
 UNTARGETED = 0.55
 LONE_PROVOCATION = 0.35
@@ -94,11 +95,12 @@ _GENERIC_SUBJECT_WORDS = frozenset(
 )
 # Cues that name no subject themselves: who is meant must come from the words before them.
 _BARE_COPULA_CUES = frozenset(
-    [
-        *("is a", "is an", "is een", "est un", "est une", "ist ein", "ist eine", "c'est un"),
-        *("c'est une", "dat is een", "das ist ein", "what a", "what an", "wat een", "quel"),
-        *("quelle", "was fur ein", "was fur eine", "are", "zijn", "sind", "sont des"),
-    ]
+    ["is a", "is an", "is een", "est un", "est une", "ist ein", "ist eine", "are", "zijn", "sind"]
+)
+_PLURAL_COPULAS = frozenset(["are", "zijn", "sind", "sont des"])
+# Demonstratives ("c'est un ...", "dit is een ...") point at a thing as often as at a person.
+_DEMONSTRATIVE_CUES = frozenset(
+    [*("c'est un", "c'est une", "dat is een", "das ist ein", "das ist eine", "this is a"), "it's a"]
 )
 
 
@@ -152,11 +154,13 @@ def _third_person(ctx: RuleContext, match: RawMatch, cue: RawMatch) -> Candidate
     subject = ctx.subject_before(cue)
     if subject == "product":
         return candidate(Category.INSULT, "insult.about_product", UNTARGETED, match, Target.PRODUCT)
-    if subject is None and cue.term in _BARE_COPULA_CUES:
+    if subject is None and cue.term in _PLURAL_COPULAS:
+        return candidate(Category.INSULT, "insult.term", UNTARGETED, match, Target.NONE)
+    if subject is None and cue.term in _DEMONSTRATIVE_CUES | _BARE_COPULA_CUES:
         return candidate(
             Category.INSULT,
             "insult.third_person",
-            UNSURE_TARGET,
+            UNSURE_TARGET if cue.term in _DEMONSTRATIVE_CUES else LIKELY_PERSON,
             match,
             Target.THIRD_PERSON,
             cue.start,

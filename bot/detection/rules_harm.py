@@ -23,7 +23,32 @@ _MAX_LINK_WORDS = 3  # group .. dehumanising word ("X are (all) vermin")
 _MAX_COPULA_LINK_WORDS = 8  # when the gap holds a copula or simile ("X in the queue are like rats")
 _MAX_DEROGATION_WORDS = 12
 _MAX_OBJECT_DISTANCE = 5
-_MAX_PRONOUN_CHARS = 4  # words between a violent verb and its object
+# Object pronouns that sit before the verb ("je vais te tuer", "ik ga je slaan", "je lui pète").
+_OBJECT_PRONOUNS = frozenset(
+    [
+        "you",
+        "him",
+        "her",
+        "them",
+        "te",
+        "t'",
+        "lui",
+        "l'",
+        "le",
+        "la",
+        "je",
+        "jou",
+        "u",
+        "hem",
+        "haar",
+        "ze",
+        "dich",
+        "dir",
+        "euch",
+        "ihn",
+        "ihm",
+    ]
+)  # words between a violent verb and its object
 _SHORT_MESSAGE_WORDS = 4
 _SPAM_REPEATS = 3
 _SPAM_MIN_WORDS = 6
@@ -135,7 +160,13 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
     for match in ctx.matches("threat.death_wishes"):
         yield candidate(Category.THREAT, "threat.death_wish", PHRASE, match, Target.SECOND_PERSON)
     first = ctx.index("grammar.first_person")
-    objects = [ctx.index("threat.objects")]
+    for weapon in ctx.matches("threat.weapons"):
+        start, end = layout.sentence_start(weapon.start), layout.sentence_end(weapon.end)
+        if first.within(start, end + 1):
+            yield candidate(
+                Category.THREAT, "threat.weapon", THIRD_PERSON, weapon, Target.SECOND_PERSON
+            )
+    objects = [ctx.index("threat.objects"), ctx.index("grammar.second_person")]
     for verb in ctx.matches("threat.verbs"):
         start, end = layout.clause_start(verb.start), layout.clause_end(verb.end)
         subjects = [f for f in first.before(verb.start, start) if f.end <= verb.start]
@@ -156,6 +187,7 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
                 or (
                     o.start >= verb.end
                     and len(words_between(ctx.text, verb.end, o.start)) <= _MAX_OBJECT_DISTANCE
+                    and not _owned_product(ctx, o)
                 )
             ]
             if found:
@@ -170,8 +202,14 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
                 break
 
 
+def _owned_product(ctx: RuleContext, owner: RawMatch) -> bool:
+    """ "burn your pricing plan": a possessive on a product is not a person or a building."""
+    following = words_between(ctx.text, owner.end, ctx.layout.clause_end(owner.end))[:3]
+    return any(word in ctx.product_nouns for word in following)
+
+
 def _is_pronoun(term: str) -> bool:
-    return " " not in term and len(term) <= _MAX_PRONOUN_CHARS
+    return term in _OBJECT_PRONOUNS
 
 
 def _sexual(ctx: RuleContext) -> Iterable[Candidate]:
