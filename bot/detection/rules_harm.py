@@ -23,6 +23,7 @@ _MAX_LINK_WORDS = 3  # group .. dehumanising word ("X are (all) vermin")
 _MAX_COPULA_LINK_WORDS = 8  # when the gap holds a copula or simile ("X in the queue are like rats")
 _MAX_DEROGATION_WORDS = 12
 _MAX_OBJECT_DISTANCE = 5
+_MAX_PRONOUN_GAP = 2
 # Object pronouns that sit before the verb ("je vais te tuer", "ik ga je slaan", "je lui pète").
 _OBJECT_PRONOUNS = frozenset(
     [
@@ -174,21 +175,13 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
         subjects += first.within(verb.end, min(end, verb.end + 5))
         if not subjects:
             continue
-        subject_end = min(f.end for f in subjects)
+        inverted = all(f.start >= verb.end for f in subjects)
+        floor = start if inverted else min(f.end for f in subjects)
         for index in objects:
             found = [
                 o
-                for o in index.within(subject_end, end)
-                if (
-                    o.end <= verb.start
-                    and _is_pronoun(o.term)  # "je vais te tuer", "ik ga je slaan"
-                    and len(words_between(ctx.text, o.end, verb.start)) <= 2
-                )
-                or (
-                    o.start >= verb.end
-                    and len(words_between(ctx.text, verb.end, o.start)) <= _MAX_OBJECT_DISTANCE
-                    and not _owned_product(ctx, o)
-                )
+                for o in index.within(floor, end)
+                if _object_before(ctx, o, verb, inverted) or _object_after(ctx, o, verb)
             ]
             if found:
                 yield candidate(
@@ -200,6 +193,22 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
                     min(f.start for f in subjects),
                 )
                 break
+
+
+def _object_before(ctx: RuleContext, obj: RawMatch, verb: RawMatch, inverted: bool) -> bool:
+    """ "je vais te tuer", "ik ga je slaan"; with inversion "den Fahrer stech ich ab"."""
+    if obj.end > verb.start:
+        return False
+    gap = len(words_between(ctx.text, obj.end, verb.start))
+    return (_is_pronoun(obj.term) and gap <= _MAX_PRONOUN_GAP) or (inverted and gap == 0)
+
+
+def _object_after(ctx: RuleContext, obj: RawMatch, verb: RawMatch) -> bool:
+    return (
+        obj.start >= verb.end
+        and len(words_between(ctx.text, verb.end, obj.start)) <= _MAX_OBJECT_DISTANCE
+        and not _owned_product(ctx, obj)
+    )
 
 
 def _owned_product(ctx: RuleContext, owner: RawMatch) -> bool:

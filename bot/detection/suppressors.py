@@ -13,6 +13,11 @@ _COMPLEMENTISERS = frozenset(["that", "dat", "dass", "que", "qu'", "of", "ob", "
 
 
 def _negated(ctx: RuleContext, candidate: Candidate) -> bool:
+    if candidate.rule == "threat.violence":
+        # Only a negation inside the threat counts ("I will not hurt you", "ik sla je niet"),
+        # not one in a condition before it ("if the tech doesn't show up I'll ...").
+        end = ctx.layout.clause_end(candidate.term_end)
+        return bool(ctx.index("grammar.negators").within(candidate.start, end))
     floor = ctx.layout.clause_start(candidate.start)
     first = words_between(ctx.text, floor, candidate.start)[:1]
     if first and first[0] in _COMPLEMENTISERS and floor > 0:

@@ -92,6 +92,24 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("de", "zeig mir deine Titten", SEXUAL),
     ("de", "heul doch", TROLLING),
     ("de", "mimimi", TROLLING),
+    # an insulting adjective on a person's role, also in compounds and with unlisted adjectives
+    ("en", "you useless doctor, my mum had pneumonia", INSULT),
+    ("fr", "t'es le facteur le plus débile de Wallonie", INSULT),
+    ("nl", "Jullie callcentermedewerkster is een hersenloze kip", INSULT),
+    ("de", "Du bist ein fauler Busfahrer", INSULT),
+    ("en", "You're an arrogant little twat", INSULT),
+    # weapons and violence against staff, also with Dutch/German inversion
+    ("nl", "als mijn moeder sterft kom ik met een mes terug", THREAT),
+    ("en", "If the tech doesn't show up I'll break his legs", THREAT),
+    ("nl", "Als ik die chauffeur nog eens zie, breek ik zijn armen", THREAT),
+    ("de", "den Fahrer stech ich ab", THREAT),
+    # exclusion and dehumanising similes
+    ("nl", "Geen homo's in het voetbal", HATE),
+    ("en", "ban the gypsies from the trains", HATE),
+    ("en", "Those migrants in the shop queue are like rats", HATE),
+    # sexual remarks about bodies
+    ("en", "the girl at the counter has nice tits", SEXUAL),
+    ("fr", "la vendeuse a un beau cul", SEXUAL),
 ]
 
 NOT_FLAGGED: list[tuple[str, str, str]] = [
@@ -115,6 +133,8 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("de", "negation", "du bist kein Idiot"),
     ("en", "negation", "Muslims are not vermin"),
     ("en", "negation", "I would never kill you"),
+    ("nl", "negation", "ik ga je niet slaan, beloofd"),
+    ("en", "negation", "I will not hurt you"),
     # quoted, reported, counter-speech
     ("en", "quote", "he called me 'idiot'"),
     ("en", "quote", 'he said "you are an idiot" to the driver'),
@@ -166,6 +186,16 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("fr", "criticism", "vous êtes vraiment nuls chez Proximus, trois jours sans internet"),
     ("nl", "criticism", "belachelijk, al drie weken geen internet"),
     ("de", "criticism", "Euer Kundenservice ist eine Katastrophe"),
+    # near misses of the rules above
+    ("en", "object", "I'll come down to your shop and smash the record for complaints"),
+    ("en", "object", "someone should burn your pricing plan to the ground"),
+    ("en", "process", "I will kill the process and restart the router"),
+    ("de", "negation", "Ich sag nicht, dass Sie ein fauler Busfahrer sind"),
+    ("nl", "adjective", "de regels van Ryanair zijn idioot"),
+    ("de", "product", "Diese Selbstbedienungskasse ist ein Schrotthaufen"),
+    ("en", "plain body word", "my ass hurts after six hours on this train"),
+    ("en", "chat speak", "u r a star, thanks for the help"),
+    ("en", "spam-like", "no no no no"),
 ]
 
 
@@ -236,3 +266,11 @@ def test_code_switched_insult(classifier: RulesClassifier) -> None:
 def test_repeated_copy_paste_is_trolling(classifier: RulesClassifier) -> None:
     result = classifier.classify("PROXIMUS SUCKS " * 6)
     assert result.score_of(TROLLING).score >= FLAG
+
+
+def test_demonstrative_without_subject_is_weaker_than_named_person(
+    classifier: RulesClassifier,
+) -> None:
+    named = classifier.classify("le chauffeur est un connard").score_of(INSULT).score
+    vague = classifier.classify("franchement, c'est un connard").score_of(INSULT).score
+    assert named > vague > 0.0
