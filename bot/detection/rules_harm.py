@@ -83,6 +83,7 @@ _LINK_BREAKERS = frozenset(
         "uber",
     ]
 )
+_ORIGIN_WORDS = frozenset(["from", "uit", "van", "d'", "de", "du", "aus", "venus", "komen"])
 _NO_NEGATION = frozenset({"quote", "counter_speech", "idiom", "question", "reclaimed"})
 
 
@@ -111,6 +112,13 @@ def _hate(ctx: RuleContext) -> Iterable[Candidate]:
                 yield candidate(
                     Category.HATE, "hate.dehumanising", STRONG, match, Target.GROUP, group.start
                 )
+                break
+    for match in ctx.matches("hate.dehumanising"):
+        # "cockroaches from Africa", "kakkerlakken uit Afrika"
+        for group in groups.within(match.end, layout.clause_end(match.end)):
+            words = words_between(ctx.text, match.end, group.start)
+            if len(words) <= _MAX_LINK_WORDS and set(words) & _ORIGIN_WORDS:
+                yield candidate(Category.HATE, "hate.dehumanising", STRONG, match, Target.GROUP)
                 break
     for match in ctx.matches("hate.derogation_phrases"):
         for group in groups.before(match.start, layout.sentence_start(match.start)):

@@ -9,6 +9,7 @@ from bot.verdicts import Category
 __all__ = ["suppressors_for"]
 
 _NEGATION_WINDOW_WORDS = 8
+_HATE_NEGATION_WORDS = 3
 _COMPLEMENTISERS = frozenset(["that", "dat", "dass", "que", "qu'", "of", "ob", "si"])
 
 
@@ -30,10 +31,10 @@ def _negated(ctx: RuleContext, candidate: Candidate) -> bool:
             continue
         if exceptions.covering(negator.start, negator.end):
             continue
-        if (
-            len(words_between(ctx.text, negator.end, candidate.term_start))
-            <= _NEGATION_WINDOW_WORDS
-        ):
+        # Hate: only "X are not vermin" negates, not "who can't read ..., like monkeys".
+        hate = candidate.category is Category.HATE
+        window = _HATE_NEGATION_WORDS if hate else _NEGATION_WINDOW_WORDS
+        if len(words_between(ctx.text, negator.end, candidate.term_start)) <= window:
             return True
     return False
 

@@ -107,6 +107,9 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("nl", "Geen homo's in het voetbal", HATE),
     ("en", "ban the gypsies from the trains", HATE),
     ("en", "Those migrants in the shop queue are like rats", HATE),
+    ("nl", "Station Brussel-Zuid stinkt naar die kakkerlakken uit Afrika", HATE),
+    ("nl", "Een juf met een hoofddoek? Die moslims moeten uit onze scholen", HATE),
+    ("en", "Half your drivers are Africans who can't read an address, like monkeys", HATE),
     # sexual remarks about bodies
     ("en", "the girl at the counter has nice tits", SEXUAL),
     ("fr", "la vendeuse a un beau cul", SEXUAL),
