@@ -112,7 +112,7 @@ def main() -> None:
     timing = speed(lambda b: [rules_only.analyse(t) for t in b], texts, arguments.single)
     rows.append(
         {
-            "name": "  rules stage alone (reference)",
+            "name": "rules stage alone (reference)",
             "load": float("nan"),
             "rss": float("nan"),
             **timing,

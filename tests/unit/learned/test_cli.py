@@ -172,3 +172,53 @@ def test_eval_prints_per_language_metrics_confusion_and_worst_errors(
     assert "== confusion matrix (rows: gold, columns: predicted)" in out
     assert "missed harmful messages" in out
     assert "4 [de] gold=threat predicted=ok" in out
+
+
+def test_config_brings_custom_terms_and_thresholds(
+    tiny_models: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = tmp_path / "community.yaml"
+    config.write_text(
+        "key: test\n"
+        "display_name: Test\n"
+        "detection:\n"
+        "  thresholds: {trolling: 0.0001, sexual: 0.0001}\n"
+        "  custom_terms:\n"
+        "    deny:\n"
+        "      insult: [blorptoad]\n",
+        encoding="utf-8",
+    )
+    lines = "\n".join(
+        json.dumps({"id": i, "text": t}) for i, t in enumerate(["jij blorptoad", "Bedankt"])
+    )
+    base = ["classify", "--format", "jsonl", "--models-dir", str(tiny_models)]
+    _, plain, _ = _run(base, capsys, monkeypatch, lines)
+    _, configured, _ = _run([*base, "--config", str(config)], capsys, monkeypatch, lines)
+    plain_rows = [json.loads(line) for line in plain.splitlines()]
+    configured_rows = [json.loads(line) for line in configured.splitlines()]
+    assert not any("custom" in reason for reason in plain_rows[0]["reasons"])
+    assert configured_rows[0]["category"] == "insult"
+    assert any("custom.deny" in reason for reason in configured_rows[0]["reasons"])
+    assert plain_rows[1]["flagged"] is False
+    assert configured_rows[1]["flagged"] is True  # the community's very low thresholds
+
+
+def test_invalid_config_is_a_clear_error(
+    tiny_models: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = tmp_path / "broken.yaml"
+    config.write_text("key: [\n", encoding="utf-8")
+    code, _, err = _run(
+        ["classify", "hi", "--config", str(config), "--models-dir", str(tiny_models)],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 2
+    assert "broken.yaml" in err
+    assert "Traceback" not in err

@@ -5,6 +5,8 @@ from __future__ import annotations
 from types import MappingProxyType
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.detection.engine import STAGE_ENCODER, STAGE_LIGHT, STAGE_RULES, DetectionEngine, decide
 from bot.ports import Classifier
@@ -108,3 +110,19 @@ def test_decide_uses_per_language_thresholds(
     }
     flagged = decide(_classification(lang, **scores), thresholds)
     assert (flagged.category if flagged else None) is expected
+
+
+def test_community_engines_share_the_loaded_heads(tiny_engine: DetectionEngine) -> None:
+    community = tiny_engine.with_custom_terms(CustomTerms(allow=("zottebus",)))
+    assert community._model is tiny_engine._model
+    assert community._shared is tiny_engine._shared
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=400))
+def test_any_text_gets_a_verdict(tiny_engine: DetectionEngine, text: str) -> None:
+    result = tiny_engine.classify(text)
+    assert len(result.scores) == len(Category)
+    assert all(0.0 <= item.score <= 1.0 for item in result.scores)

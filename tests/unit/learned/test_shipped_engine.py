@@ -1,0 +1,38 @@
+"""The shipped model with the real encoder (loaded once per session): sane verdicts end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.detection.engine import STAGE_ENCODER, DetectionEngine, decide
+from bot.verdicts import Category
+
+
+@pytest.fixture(scope="session")
+def shipped_engine() -> DetectionEngine:
+    return DetectionEngine.load()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Jij bent een vuile idioot, ik weet waar je woont.", Category.THREAT),
+        ("T'es qu'un connard fini.", Category.INSULT),
+        ("The train is late again, what a fucking joke of a company.", None),
+        ("Danke für die schnelle Hilfe mit meiner Rechnung!", None),
+    ],
+)
+def test_shipped_engine_flags_abuse_not_criticism(
+    shipped_engine: DetectionEngine, text: str, expected: Category | None
+) -> None:
+    flagged = decide(shipped_engine.classify(text), shipped_engine.default_thresholds())
+    assert (flagged.category if flagged else None) is expected
+
+
+def test_uncertain_texts_reach_the_real_encoder(shipped_engine: DetectionEngine) -> None:
+    texts = [
+        f"message {i} about the bus schedule and whether people like you belong here"
+        for i in range(8)
+    ]
+    stages = [stage for _, stage in shipped_engine.classify_with_stages(texts)]
+    assert STAGE_ENCODER in stages
