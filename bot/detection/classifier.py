@@ -59,6 +59,12 @@ _CLOSED_CLASS_ROLES = (
 _SKIPPABLE_ROLES = ("grammar.intensifiers", "insult.adjectives", "insult.weak_adjectives")
 
 
+def _gated(match: RawMatch) -> bool:
+    """Single words outside hate lists are false friends across languages ("retard", "je"); group
+    names, slurs and multi-word phrases mean the same in a code-switched message."""
+    return " " not in match.term and not match.role.startswith("hate.")
+
+
 def check_rules_data() -> None:
     """Load every shipped data file now; raises a clear error naming a missing/corrupt file."""
     homoglyph_table()
@@ -221,7 +227,7 @@ class RulesClassifier:
             present = set()
         matches = []
         for match in self._lexicon.find(folded):
-            if present and match.lang not in present:
+            if present and match.lang not in present and _gated(match):
                 continue
             matches.append(match)
             if len(matches) >= MAX_MATCHES:

@@ -173,6 +173,10 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("nl", "identity", "wij steunen de LGBTQ-gemeenschap"),
     ("fr", "identity", "les femmes méritent le même salaire"),
     ("de", "identity", "Juden gehören zu Deutschland"),
+    ("fr", "identity", "les réfugiés dorment dehors, aidez-les"),
+    ("nl", "identity", "de vluchtelingen zijn ziek en hebben hulp nodig"),
+    ("en", "identity", "my gay neighbours are wonderful people"),
+    ("nl", "identity", "Marokkaanse jongeren helpen in de moskee"),
     # questions and self-talk
     ("en", "question", "is it ok to say idiot in a complaint?"),
     ("en", "self", "I'm such an idiot, I forgot my ticket"),
