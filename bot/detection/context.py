@@ -133,7 +133,7 @@ class MatchIndex:
 _DEFAULT_SUPPRESSIBLE = frozenset({"negation", "quote", "counter_speech", "idiom", "question"})
 _MAX_GAP_WORDS = 5  # words allowed between a cue ("you are a") and its insult ("idiot")
 _MAX_FREE_WORDS = 2
-_PLURALS = ("s", "es", "en", "n", "x")
+_PLURALS = ("s", "es", "en", "n", "x", "in", "innen")  # and German feminine forms
 _PLURAL_COPULAS = frozenset(["are", "zijn", "sont", "sind"])
 _MIN_COMPOUND = 8
 _MIN_COMPOUND_HEAD = 5

@@ -192,7 +192,9 @@ def _is_wide_gap(token: _Token) -> bool:
     return not token.is_word and len(token.chars) >= 2 and all(c.text == " " for c in token.chars)
 
 
-def _join_spaced(tokens: list[_Token], vocabulary: AbstractSet[str]) -> list[_Token]:
+def _join_spaced(
+    tokens: list[_Token], vocabulary: AbstractSet[str], function_words: AbstractSet[str]
+) -> list[_Token]:
     """Stage 3a: join runs of single letters separated by one space/dot/dash."""
     result: list[_Token] = []
     index = 0
@@ -231,7 +233,13 @@ def _join_spaced(tokens: list[_Token], vocabulary: AbstractSet[str]) -> list[_To
         split_at = 0
         if separator == " " and joined not in vocabulary:
             split_at = next(
-                (k for k in (1, 2) if len(joined) - k >= 2 and joined[k:] in vocabulary),
+                (
+                    k
+                    for k in (1, 2)
+                    if len(joined) - k >= 2
+                    and joined[k:] in vocabulary
+                    and (joined[:k] in _STANDALONE_LETTERS or joined[:k] in function_words)
+                ),
                 0,
             )
         if split_at:
@@ -352,7 +360,7 @@ def normalise(
         vocabulary = lexicon.vocabulary if vocabulary is None else vocabulary
         function_words = lexicon.function_words if function_words is None else function_words
     stream, language_text, truncated = _fold_stream(text)
-    tokens = _join_spaced(_tokens(stream), vocabulary)
+    tokens = _join_spaced(_tokens(stream), vocabulary, function_words)
     tokens = _join_split_words(tokens, vocabulary, function_words)
     repaired = [_repair_word(t, vocabulary) if t.is_word else t for t in tokens]
     folded, starts, ends = _emit(repaired)

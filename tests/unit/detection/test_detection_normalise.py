@@ -86,6 +86,8 @@ def test_scunthorpe_words_stay_whole(text: str) -> None:
         ("il y a un problème", "il y a un probleme"),
         ("see you at 10.30", "see you at 10.30"),
         ("U.S.A. trip", "usa. trip"),
+        ("du  b l ö d e r  Trottel", "du bloder trottel"),  # no "bl oder" split
+        ("u r a star", "u r a star"),  # chat speak letters stay words
     ],
 )
 def test_no_false_words(original: str, expected: str) -> None:

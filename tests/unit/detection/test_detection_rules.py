@@ -98,6 +98,9 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("nl", "Jullie callcentermedewerkster is een hersenloze kip", INSULT),
     ("de", "Du bist ein fauler Busfahrer", INSULT),
     ("en", "You're an arrogant little twat", INSULT),
+    ("de", "der Zugbegleiter ist ein echtes 🐷 und ein 🤡", INSULT),
+    ("de", "danke für nichts du wertloser Penner", INSULT),
+    ("de", "Die Direktorin ist eine arrogante Zicke", INSULT),
     # weapons and violence against staff, also with Dutch/German inversion
     ("nl", "als mijn moeder sterft kom ik met een mes terug", THREAT),
     ("en", "If the tech doesn't show up I'll break his legs", THREAT),
