@@ -25,6 +25,7 @@ from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, L
 __all__ = ["RulesClassifier", "check_rules_data"]
 
 MAX_MATCHES = 3000  # per text; a 7,500-character window cannot hold more real ones
+MAX_MATCHES_PER_ROLE = 64
 _EXTRA_HIT_BONUS = 0.03
 _MIN_WORDS_FOR_LANGUAGE_GATE = 4
 _CUE_ROLES = (
@@ -237,7 +238,9 @@ class RulesClassifier:
     def _context(self, folded: str, raw: list[RawMatch]) -> RuleContext:
         roles: dict[str, list[RawMatch]] = defaultdict(list)
         for match in raw:
-            roles[match.role].append(match)
+            bucket = roles[match.role]
+            if len(bucket) < MAX_MATCHES_PER_ROLE:  # a wall of repeated insults says it early
+                bucket.append(match)
         indexes = {role: MatchIndex(roles.get(role, ())) for role in _CUE_ROLES}
         return RuleContext(
             text=folded,

@@ -99,10 +99,19 @@ def _capped_indices(length: int) -> tuple[Iterable[int], bool]:
 
 def _fold_stream(text: str) -> tuple[list[tuple[str, str, int, int]], str, bool]:
     """Stage 1: (plain, homoglyph, start, end) per folded character, plus the language text."""
-    if text.isascii() and len(text) <= HEAD_CHARS + TAIL_CHARS:
+    if text.isascii():
         # Fast path, same result: ASCII has no marks, look-alikes or multi-character folds.
-        ascii_folded = text.translate(_ascii_table())
-        return [(c, c, i, i + 1) for i, c in enumerate(ascii_folded)], text.lower(), False
+        table = _ascii_table()
+        if len(text) <= HEAD_CHARS + TAIL_CHARS:
+            folded = text.translate(table)
+            return [(c, c, i, i + 1) for i, c in enumerate(folded)], text.lower(), False
+        tail_start = len(text) - TAIL_CHARS
+        head, tail = text[:HEAD_CHARS].translate(table), text[tail_start:].translate(table)
+        stream = [(c, c, i, i + 1) for i, c in enumerate(head)]
+        stream.append(("\n", "\n", tail_start, tail_start))  # the skipped middle breaks words
+        stream.extend((c, c, tail_start + i, tail_start + i + 1) for i, c in enumerate(tail))
+        language = f"{text[:HEAD_CHARS]}\n{text[tail_start:]}".lower()
+        return stream, language, True
     indices, truncated = _capped_indices(len(text))
     stream: list[tuple[str, str, int, int]] = []
     language: list[str] = []
