@@ -107,11 +107,10 @@ def _fold_stream(text: str) -> tuple[list[tuple[str, str, int, int]], str, bool]
             return [(c, c, i, i + 1) for i, c in enumerate(folded)], text.lower(), False
         tail_start = len(text) - TAIL_CHARS
         head, tail = text[:HEAD_CHARS].translate(table), text[tail_start:].translate(table)
-        stream = [(c, c, i, i + 1) for i, c in enumerate(head)]
-        stream.append(("\n", "\n", tail_start, tail_start))  # the skipped middle breaks words
-        stream.extend((c, c, tail_start + i, tail_start + i + 1) for i, c in enumerate(tail))
-        language = f"{text[:HEAD_CHARS]}\n{text[tail_start:]}".lower()
-        return stream, language, True
+        capped = [(c, c, i, i + 1) for i, c in enumerate(head)]
+        capped.append(("\n", "\n", tail_start, tail_start))  # the skipped middle breaks words
+        capped.extend((c, c, tail_start + i, tail_start + i + 1) for i, c in enumerate(tail))
+        return capped, f"{text[:HEAD_CHARS]}\n{text[tail_start:]}".lower(), True
     indices, truncated = _capped_indices(len(text))
     stream: list[tuple[str, str, int, int]] = []
     language: list[str] = []
