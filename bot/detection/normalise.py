@@ -103,8 +103,8 @@ def _fold_stream(text: str) -> tuple[list[tuple[str, str, int, int]], str, bool]
         # Fast path, same result: ASCII has no marks, look-alikes or multi-character folds.
         table = _ascii_table()
         if len(text) <= HEAD_CHARS + TAIL_CHARS:
-            folded = text.translate(table)
-            return [(c, c, i, i + 1) for i, c in enumerate(folded)], text.lower(), False
+            whole = text.translate(table)
+            return [(c, c, i, i + 1) for i, c in enumerate(whole)], text.lower(), False
         tail_start = len(text) - TAIL_CHARS
         head, tail = text[:HEAD_CHARS].translate(table), text[tail_start:].translate(table)
         capped = [(c, c, i, i + 1) for i, c in enumerate(head)]
