@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.detection.normalise import HEAD_CHARS, TAIL_CHARS, normalise
+from bot.detection.charfold import fold_char
+from bot.detection.normalise import HEAD_CHARS, TAIL_CHARS, _fold_stream, normalise
 
 # (kind, original, expected normalised text, word to locate, its exact original substring)
 EVASIONS = [
@@ -130,3 +133,17 @@ def test_empty_and_invisible_only_input() -> None:
     empty = normalise("\u200b\u200c\u202e")
     assert empty.text == ""
     assert empty.span(0, 0).text == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_ascii_fast_path_matches_per_character_folding(text: str) -> None:
+    stream, language, truncated = _fold_stream(text)
+    expected = [
+        (char, char, index, index + 1)
+        for index, source in enumerate(text)
+        for char in fold_char(source).text
+    ]
+    assert stream == expected
+    assert language == text.lower()
+    assert not truncated
