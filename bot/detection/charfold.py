@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["DROP", "FoldedChar", "fold_char", "homoglyph_table", "keep_for_language"]
+from bot.detection.errors import RulesDataError
+
+__all__ = [
+    "DROP",
+    "FoldedChar",
+    "HomoglyphDataError",
+    "fold_char",
+    "homoglyph_table",
+    "keep_for_language",
+]
 
 HOMOGLYPH_FILE = Path(__file__).parent / "data" / "homoglyphs.json"
 _REBUILD_HOMOGLYPHS = "python -m bot.detection.build_homoglyphs"
@@ -57,7 +66,7 @@ _SPACE = FoldedChar(" ", " ", space=True)
 _NEWLINE = FoldedChar("\n", "\n", space=True, newline=True)
 
 
-class HomoglyphDataError(RuntimeError):
+class HomoglyphDataError(RulesDataError):
     """The shipped homoglyph table is missing or unreadable."""
 
 

@@ -67,7 +67,11 @@ def _gated(match: RawMatch) -> bool:
 
 
 def check_rules_data() -> None:
-    """Load every shipped data file now; raises a clear error naming a missing/corrupt file."""
+    """Load every shipped data file now.
+
+    Raises ``RulesDataError`` (``LexiconError``, ``LanguageModelError``, ``HomoglyphDataError``)
+    naming the missing/corrupt file and the command that rebuilds it.
+    """
     homoglyph_table()
     default_lexicon()
     default_identifier()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.detection.errors import RulesDataError
 from bot.verdicts import Language
 
 __all__ = [
@@ -40,7 +41,7 @@ _MIN_SHARE = 0.1
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
 
-class LanguageModelError(RuntimeError):
+class LanguageModelError(RulesDataError):
     """The shipped language model is missing or corrupt."""
 
 

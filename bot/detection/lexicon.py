@@ -18,6 +18,7 @@ import ahocorasick
 import yaml
 
 from bot.detection.charfold import fold_char
+from bot.detection.errors import RulesDataError
 from bot.verdicts import Language
 
 __all__ = [
@@ -36,7 +37,7 @@ LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 LEXICON_LANGUAGES: tuple[Language, ...] = (Language.NL, Language.FR, Language.EN, Language.DE)
 
 
-class LexiconError(ValueError):
+class LexiconError(RulesDataError, ValueError):
     """A lexicon file is missing or malformed."""
 
 

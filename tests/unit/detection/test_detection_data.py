@@ -78,3 +78,11 @@ def test_missing_homoglyph_table_names_file_and_command(
     finally:
         monkeypatch.undo()
         charfold.homoglyph_table.cache_clear()
+
+
+def test_every_data_error_is_a_rules_data_error() -> None:
+    from bot.detection.errors import RulesDataError
+    from bot.detection.langid import LanguageModelError
+
+    for error in (LexiconError, LanguageModelError, charfold.HomoglyphDataError):
+        assert issubclass(error, RulesDataError)
