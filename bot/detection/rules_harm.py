@@ -51,6 +51,7 @@ _OBJECT_PRONOUNS = frozenset(
     ]
 )  # words between a violent verb and its object
 _SHORT_MESSAGE_WORDS = 4
+_SHORT_SENTENCE_WORDS = 2
 _SPAM_REPEATS = 3
 _SPAM_MIN_WORDS = 6
 _SPAM_COVERAGE = 0.7
@@ -284,10 +285,15 @@ def _trolling(ctx: RuleContext) -> Iterable[Candidate]:
     words = ctx.matches("trolling.words")
     several = len({m.term for m in words}) >= 2
     for match in words:
+        layout = ctx.layout
+        sentence = words_between(
+            ctx.text, layout.sentence_start(match.start), layout.sentence_end(match.end)
+        )
         taunting = (
             several
             or len(ctx.words) <= _SHORT_MESSAGE_WORDS
-            or ctx.layout.sentence_is_question(match.start)
+            or len(sentence) <= _SHORT_SENTENCE_WORDS  # "... iedereen weet het. Ratio."
+            or layout.sentence_is_question(match.start)
         )
         score = WEAK_TARGET if taunting else LONE_PROVOCATION
         yield candidate(Category.TROLLING, "trolling.word", score, match, Target.SECOND_PERSON)

@@ -113,6 +113,8 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("nl", "Station Brussel-Zuid stinkt naar die kakkerlakken uit Afrika", HATE),
     ("nl", "Een juf met een hoofddoek? Die moslims moeten uit onze scholen", HATE),
     ("en", "Half your drivers are Africans who can't read an address, like monkeys", HATE),
+    ("nl", "Club Brugge is een boerenclub, iedereen weet het. Ratio.", TROLLING),
+    ("fr", "Mdr c'est du virtue signalling, personne n'y croit. Pleurez bien.", TROLLING),
     # sexual remarks about bodies
     ("en", "the girl at the counter has nice tits", SEXUAL),
     ("fr", "la vendeuse a un beau cul", SEXUAL),
@@ -206,6 +208,7 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("en", "plain body word", "my ass hurts after six hours on this train"),
     ("en", "chat speak", "u r a star, thanks for the help"),
     ("en", "spam-like", "no no no no"),
+    ("en", "ratio", "the ratio of cancelled trains this month is shocking"),
 ]
 
 
