@@ -89,7 +89,9 @@ class MatchIndex:
     """Matches of some roles, sorted by end, for "the nearest cue before position" lookups."""
 
     def __init__(self, matches: Iterable[RawMatch]) -> None:
-        self.matches = sorted(matches, key=lambda m: (m.end, m.start))
+        # Same end: the longest cue last, so "nearest first" lookups see it first
+        # ("c'est un" before its tail "est un").
+        self.matches = sorted(matches, key=lambda m: (m.end, -m.start))
         self._ends = [m.end for m in self.matches]
 
     def __bool__(self) -> bool:

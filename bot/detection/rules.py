@@ -144,6 +144,16 @@ def _is_vocative(ctx: RuleContext, match: RawMatch) -> bool:
     return all(word in allowed or word.isdigit() for word in around)
 
 
+def _qualifies_a_thing(ctx: RuleContext, match: RawMatch) -> bool:
+    """ "is a vile generalisation": the adjective describes the next noun, not the person."""
+    following = words_between(ctx.text, match.end, ctx.layout.clause_end(match.end))[:1]
+    return bool(following) and not (
+        ctx.is_filler(following[0])
+        or following[0] in ctx.closed_class
+        or ctx.is_person_word(following[0])
+    )
+
+
 def _insulting_vocative(ctx: RuleContext, match: RawMatch) -> bool:
     """ "stupid cow!", "stomme zak": an insult adjective right before, nothing else around."""
     before = words_between(ctx.text, ctx.layout.clause_start(match.start), match.start)
@@ -239,7 +249,11 @@ def _insult_addressed_words(ctx: RuleContext) -> Iterable[Candidate]:
                     Target.SECOND_PERSON,
                     address.start,
                 )
-            elif third is not None and ctx.subject_before(third) == "person":
+            elif (
+                third is not None
+                and ctx.subject_before(third) == "person"
+                and not _qualifies_a_thing(ctx, match)
+            ):
                 yield candidate(
                     Category.INSULT,
                     "insult.third_person",

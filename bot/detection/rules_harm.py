@@ -277,6 +277,34 @@ def _sexual(ctx: RuleContext) -> Iterable[Candidate]:
             )
 
 
+def _soft_body(ctx: RuleContext) -> Iterable[Candidate]:
+    """ "nice legs on the woman in your ad": an ordinary body word, praised, about a woman or
+    a staff member."""
+    layout = ctx.layout
+    appraisal = ctx.index("sexual.appraisal")
+    women = ctx.index("grammar.female_refs")
+    for match in ctx.matches("sexual.soft_body"):
+        floor = layout.clause_start(match.start)
+        praised = [
+            a
+            for a in appraisal.before(match.start, floor, limit=1)
+            if not words_between(ctx.text, a.end, match.start)
+        ]
+        start, end = layout.sentence_start(match.start), layout.sentence_end(match.end)
+        person = women.within(start, end + 1) or any(
+            ctx.is_person_word(word) for word in words_between(ctx.text, start, end)
+        )
+        if praised and person:
+            yield candidate(
+                Category.SEXUAL,
+                "sexual.body",
+                WEAK_TARGET,
+                match,
+                Target.THIRD_PERSON,
+                praised[0].start,
+            )
+
+
 def _trolling(ctx: RuleContext) -> Iterable[Candidate]:
     for match in ctx.matches("trolling.phrases"):
         yield candidate(
@@ -332,5 +360,6 @@ HARM_RULES: tuple[Callable[[RuleContext], Iterable[Candidate]], ...] = (
     _hate,
     _threats,
     _sexual,
+    _soft_body,
     _trolling,
 )

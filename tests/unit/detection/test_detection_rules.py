@@ -118,6 +118,8 @@ HARMFUL: list[tuple[str, str, Category]] = [
     # sexual remarks about bodies
     ("en", "the girl at the counter has nice tits", SEXUAL),
     ("fr", "la vendeuse a un beau cul", SEXUAL),
+    ("en", "Nice legs on the woman in your new billboard ad", SEXUAL),
+    ("en", "I'd fuck that student teacher in the supply cupboard", SEXUAL),
 ]
 
 NOT_FLAGGED: list[tuple[str, str, str]] = [
@@ -209,6 +211,10 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("en", "chat speak", "u r a star, thanks for the help"),
     ("en", "spam-like", "no no no no"),
     ("en", "ratio", "the ratio of cancelled trains this month is shocking"),
+    ("en", "adjective on a thing", "That claim is a vile generalisation, my surgeon saved me"),
+    ("fr", "demonstrative", "C'est un robot sans cervelle, ce mail automatique."),
+    ("nl", "weather", "lekker weer vandaag, de trein was zelfs op tijd"),
+    ("en", "body word", "the nurse fixed my legs and back, great care"),
 ]
 
 
