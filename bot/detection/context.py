@@ -137,6 +137,7 @@ _MAX_GAP_WORDS = 5  # words allowed between a cue ("you are a") and its insult (
 _MAX_FREE_WORDS = 2
 _PLURALS = ("s", "es", "en", "n", "x", "in", "innen")  # and German feminine forms
 _PLURAL_COPULAS = frozenset(["are", "zijn", "sont", "sind"])
+_PLURAL_PRONOUNS = frozenset(["they", "ze", "zij", "ils", "elles", "jullie", "vous", "ihr"])
 _MIN_COMPOUND = 8
 _MIN_COMPOUND_HEAD = 5
 _INFLECTIONS = (
@@ -229,7 +230,13 @@ class RuleContext:
         start = self.layout.clause_start(cue.start)
         words = words_between(self.text, start, cue.start)
         if cue_words[0] in _PLURAL_COPULAS:
-            words = words[-1:]  # "X are ...": only the word right before is the subject
+            # "X are ...": only a plural word right before is the subject ("the chants about
+            # our goalkeeper are disgusting" is not about the goalkeeper).
+            last = words[-1] if words else ""
+            if last in _PLURAL_PRONOUNS:
+                return "person"
+            plural = last not in self.person_subjects and last not in self.product_nouns
+            words = [last] if plural else []
         # The head noun comes first: "le technicien de Proximus est un ..." is about a person.
         for word in words:
             if self._is_kind(word, self.product_nouns):

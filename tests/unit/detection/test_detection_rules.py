@@ -215,6 +215,8 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("fr", "demonstrative", "C'est un robot sans cervelle, ce mail automatique."),
     ("nl", "weather", "lekker weer vandaag, de trein was zelfs op tijd"),
     ("en", "body word", "the nurse fixed my legs and back, great care"),
+    ("en", "counter", "The racist chants about our goalkeeper are disgusting. Ban those fans."),
+    ("fr", "french shower", "Bon sang, coupure d'eau et moi sous la douche avec du shampoing"),
 ]
 
 
