@@ -46,6 +46,7 @@ _CUE_ROLES = (
     "hate.groups",
     "hate.modifiers",
     "threat.objects",
+    "threat.doxx_verbs",
     "sexual.appraisal",
     "insult.adjectives",
     "allow.idioms",

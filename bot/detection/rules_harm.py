@@ -170,12 +170,15 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
     for match in ctx.matches("threat.death_wishes"):
         yield candidate(Category.THREAT, "threat.death_wish", PHRASE, match, Target.SECOND_PERSON)
     first = ctx.index("grammar.first_person")
-    for weapon in ctx.matches("threat.weapons"):
-        start, end = layout.sentence_start(weapon.start), layout.sentence_end(weapon.end)
-        if first.within(start, end + 1):
-            yield candidate(
-                Category.THREAT, "threat.weapon", THIRD_PERSON, weapon, Target.SECOND_PERSON
+    for role, rule in (("threat.weapons", "threat.weapon"), ("threat.doxx", "threat.doxxing")):
+        for match in ctx.matches(role):
+            start, end = layout.sentence_start(match.start), layout.sentence_end(match.end)
+            # Doxxing needs someone holding or spreading the details ("I'll post her address").
+            spread = role == "threat.weapons" or ctx.index("threat.doxx_verbs").within(
+                start, end + 1
             )
+            if first.within(start, end + 1) and spread:
+                yield candidate(Category.THREAT, rule, THIRD_PERSON, match, Target.THIRD_PERSON)
     objects = [ctx.index("threat.objects"), ctx.index("grammar.second_person")]
     for verb in ctx.matches("threat.verbs"):
         start, end = layout.clause_start(verb.start), layout.clause_end(verb.end)

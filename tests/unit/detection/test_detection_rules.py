@@ -106,6 +106,8 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("en", "If the tech doesn't show up I'll break his legs", THREAT),
     ("nl", "Als ik die chauffeur nog eens zie, breek ik zijn armen", THREAT),
     ("de", "den Fahrer stech ich ab", THREAT),
+    ("en", "I know the agent on chat, Sarah from Mechelen, and I'll post her home address", THREAT),
+    ("nl", "Die treinbegeleidster woont in Lier, ik post haar adres hier straks", THREAT),
     # exclusion and dehumanising similes
     ("nl", "Geen homo's in het voetbal", HATE),
     ("en", "ban the gypsies from the trains", HATE),
@@ -215,6 +217,8 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("fr", "demonstrative", "C'est un robot sans cervelle, ce mail automatique."),
     ("nl", "weather", "lekker weer vandaag, de trein was zelfs op tijd"),
     ("en", "body word", "the nurse fixed my legs and back, great care"),
+    ("en", "address", "I sent the form to her address last week"),
+    ("nl", "address", "ik heb de kinderen van de buren opgehaald"),
     ("en", "counter", "The racist chants about our goalkeeper are disgusting. Ban those fans."),
     ("fr", "french shower", "Bon sang, coupure d'eau et moi sous la douche avec du shampoing"),
 ]
