@@ -75,7 +75,10 @@ def _classify(arguments: argparse.Namespace) -> int:
     except (ModelFileError, PolicyError) as error:
         return _fail(str(error))
     if arguments.format == "jsonl":
-        write_stream(sys.stdout, classify_stream(sys.stdin, engine, thresholds))
+        from tqdm import tqdm
+
+        lines = tqdm(sys.stdin, desc="classifying", unit="line", disable=arguments.no_progress)
+        write_stream(sys.stdout, classify_stream(lines, engine, thresholds))
         return 0
     classification = engine.classify(arguments.text)
     verdict = verdict_of(classification, thresholds)

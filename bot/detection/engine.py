@@ -24,7 +24,7 @@ import numpy as np
 from bot.detection.analysis import FEATURE_NAMES, RuleAnalysis
 from bot.detection.classifier import RulesClassifier
 from bot.detection.learned.features import Embedder, FloatArray, embedder_for, hashed_ngrams
-from bot.detection.learned.model import REBUILD_COMMAND, LearnedModel, ModelFileError
+from bot.detection.learned.model import LearnedModel, ModelFileError
 from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
 
 __all__ = ["DetectionEngine", "ModelFileError", "Thresholds", "decide"]
@@ -200,8 +200,8 @@ def _feature_index(model: LearnedModel) -> list[int]:
     missing = [name for name in model.rule_feature_names if name not in position]
     if missing:
         raise ModelFileError(
-            Path(str(model.manifest.get("_path", "manifest.json"))),
+            model.manifest_path,
             f"trained with rule features the rules layer no longer has ({', '.join(missing[:3])});"
-            f" the heads are stale (run `{REBUILD_COMMAND}`)",
+            " the heads are stale",
         )
     return [position[name] for name in model.rule_feature_names]

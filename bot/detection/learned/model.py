@@ -124,6 +124,7 @@ class LearnedModel:
     light_settle: float  # a light score at least this high settles as harmful
     thresholds: Mapping[tuple[Category, str], float]
     manifest: Mapping[str, Any]
+    manifest_path: Path = Path(MANIFEST_FILE)
 
     @classmethod
     def load(cls, models_dir: Path | None = None) -> LearnedModel:
@@ -163,6 +164,7 @@ class LearnedModel:
                 light_settle=float(cascade.get("light_settle", 1.01)),
                 thresholds=thresholds,
                 manifest=manifest,
+                manifest_path=manifest_path,
             )
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
             raise ModelFileError(heads_path, f"unreadable ({error})") from error

@@ -43,10 +43,10 @@ class TrainOptions:
     public_cap: int = 250
     public_weight: float = 0.05  # measured: 0.3 cost ~4 points of dev recall
     c_light: float = 1.0
-    c_full: float = 1.0
+    c_full: float = 0.3
     rule_settle: float = 0.9
-    clean_quantile: float = 0.03  # at most this share of held-out harmful settles as clean
-    settle_precision: float = 0.98  # light flags this precise on held-out train skip the encoder
+    clean_quantile: float = 0.01  # at most this share of held-out harmful settles as clean
+    settle_precision: float = 0.99  # light flags this precise on held-out train skip the encoder
     seed: int = 13
     progress: bool = True
 

@@ -90,3 +90,17 @@ def test_heads_round_trip_exactly(tiny_models: Path) -> None:
     model = LearnedModel.load(tiny_models)
     with np.load(tiny_models / HEADS_FILE) as archive:
         np.testing.assert_array_equal(archive["light_bias"], model.light.bias)
+
+
+def test_heads_trained_with_unknown_rule_features_are_reported_stale(
+    tiny_models: Path, tmp_path: Path
+) -> None:
+    directory = tmp_path / "models"
+    shutil.copytree(tiny_models, directory)
+    manifest = json.loads((directory / MANIFEST_FILE).read_text())
+    manifest["rule_features"][0] = "rule_score.removed_feature"
+    (directory / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(
+        ModelFileError, match=r"manifest\.json.*rule_score\.removed_feature.*pasici train"
+    ):
+        DetectionEngine.load(directory)
