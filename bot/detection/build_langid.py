@@ -2,9 +2,11 @@
 
 Run ``python -m bot.detection.build_langid [--data-dir ../shared/data]``. Deterministic: the same
 inputs give the same file byte for byte. Sources (see ``data/NOTICE``): GermEval 2018 (de), MLMA
-(fr, en), Davidson et al. (en) and Dutch sentences written by the team
-(``data/langid_nl_sentences.txt`` plus combinations generated below). Every tenth sentence is held
-out; accuracy on the held-out sentences (full and cut to their first three words) is printed.
+(fr, en), Davidson et al. (en), Dutch sentences written by the team
+(``data/langid_nl_sentences.txt`` plus combinations generated below) and the team's own labelled
+messages (``corpus/train/<lang>.jsonl``; the dev split only measures accuracy). Every tenth
+sentence is held out; accuracy on the held-out sentences (full and cut to their first three
+words) is printed, then on the team dev set.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ __all__ = ["main"]
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 DUTCH_FILE = Path(__file__).parent / "data" / "langid_nl_sentences.txt"
-SENTENCES_PER_LANGUAGE = 4000
+TEAM_CORPUS = Path(__file__).parent / "corpus"
+SENTENCES_PER_LANGUAGE = 3000
 NGRAMS_PER_LANGUAGE = 3000
 HOLD_OUT_EVERY = 10
 _NOISE = re.compile(r"(@\w+|https?://\S+|\bURL\b|#|\brt\b|\|LBR\||\\u[0-9a-f]{4})", re.IGNORECASE)
@@ -123,10 +126,22 @@ def load_corpus(data_dir: Path) -> dict[Language, list[str]]:
     corpus: dict[Language, list[str]] = {}
     for lang, sentences in raw.items():
         cleaned = (_clean(s) for s in sentences)
-        corpus[lang] = list(
-            itertools.islice((s for s in cleaned if len(s.split()) >= 3), SENTENCES_PER_LANGUAGE)
+        public = itertools.islice(
+            (s for s in cleaned if len(s.split()) >= 3), SENTENCES_PER_LANGUAGE
         )
+        team = (_clean(s) for s in _team_corpus(lang))
+        corpus[lang] = [*public, *(s for s in team if len(s.split()) >= 3)]
     return corpus
+
+
+def _team_corpus(lang: Language, split: str = "train") -> Iterator[str]:
+    """The project's own labelled messages (training uses the train split only)."""
+    path = TEAM_CORPUS / split / f"{lang.value}.jsonl"
+    if not path.exists():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            yield str(json.loads(line)["text"])
 
 
 def split(sentences: list[str]) -> tuple[list[str], list[str]]:
@@ -160,7 +175,7 @@ def train(corpus: dict[Language, list[str]]) -> dict[str, object]:
     }
     unseen = [round(math.log(1 / (totals[lang] + vocabulary)), 4) for lang in LANGID_LANGUAGES]
     return {
-        "_source": "GermEval 2018 (CC BY 4.0), MLMA (MIT), Davidson et al. (MIT), pasici team (nl)",
+        "_source": "GermEval 2018 (CC BY 4.0), MLMA (MIT), Davidson et al. (MIT), pasici team",
         "_rebuild": "python -m bot.detection.build_langid",
         "languages": [lang.value for lang in LANGID_LANGUAGES],
         "unseen": unseen,
@@ -199,7 +214,12 @@ def main(argv: list[str] | None = None) -> None:
         log_probs={g: tuple(v) for g, v in payload["log_probs"].items()},  # type: ignore[attr-defined]
         unseen=tuple(payload["unseen"]),  # type: ignore[arg-type]
     )
-    evaluate(LanguageIdentifier(model, default_lexicon().function_words_by_language()), held_out)
+    identifier = LanguageIdentifier(model, default_lexicon().function_words_by_language())
+    evaluate(identifier, held_out)
+    dev = {lang: list(_team_corpus(lang, split="dev")) for lang in LANGID_LANGUAGES}
+    if all(dev.values()):
+        print("team dev set (never trained on; code-switched messages count as errors):")
+        evaluate(identifier, {lang: [_clean(s) for s in texts] for lang, texts in dev.items()})
 
 
 if __name__ == "__main__":
