@@ -62,9 +62,13 @@ _SKIPPABLE_ROLES = ("grammar.intensifiers", "insult.adjectives", "insult.weak_ad
 
 
 def _gated(match: RawMatch) -> bool:
-    """Single words outside hate lists are false friends across languages ("retard", "je"); group
-    names, slurs and multi-word phrases mean the same in a code-switched message."""
-    return " " not in match.term and not match.role.startswith("hate.")
+    """Single words are false friends across languages ("retard", "je"); group names, slurs,
+    strong insult nouns and multi-word phrases mean the same in a code-switched message."""
+    return (
+        " " not in match.term
+        and not match.role.startswith("hate.")
+        and match.role != "insult.nouns"  # strong insults; "iiidiooot" folds to "idiot" in nl too
+    )
 
 
 def check_rules_data() -> None:

@@ -42,6 +42,18 @@ EVASIONS = [
     ("split word", "you id iot", "you idiot", "idiot", "id iot"),
     ("mixed case", "YoU IdIoT", "you idiot", "idiot", "IdIoT"),
     ("ligature", "ﬁx it you idiot", "fix it you idiot", "fix", "ﬁx"),
+    # the same evasions in the other languages
+    ("nl leet", "jij bent een 1d10ot", "jij bent een idioot", "idioot", "1d10ot"),
+    ("nl dotted", "vuile k.l.o.o.t.z.a.k", "vuile klootzak", "klootzak", "k.l.o.o.t.z.a.k"),
+    ("nl repeated", "jij bent een sukkkkkel", "jij bent een sukkel", "sukkel", "sukkkkkel"),
+    ("fr leet", "t'es un c0nn4rd", "t'es un connard", "connard", "c0nn4rd"),
+    ("fr spaced", "espèce de c o n n a r d", "espece de connard", "connard", "c o n n a r d"),
+    ("fr accents", "t'es un débìlé", "t'es un debile", "debile", "débìlé"),
+    ("fr zero-width", "sale con​nard", "sale connard", "connard", "con​nard"),
+    ("de cyrillic", "du bist ein Іdіоt", "du bist ein idiot", "idiot", "Іdіоt"),
+    ("de greek", "du Arschlοch", "du arschloch", "arschloch", "Arschlοch"),
+    ("de emoji", "du 🅸🅳🅸🅾🆃", "du idiot", "idiot", "🅸🅳🅸🅾🆃"),
+    ("de sharp s", "SCHEIẞE", "scheisse", "scheisse", "SCHEIẞE"),
 ]
 
 

@@ -20,6 +20,7 @@ INSULT, HATE, SEXUAL, THREAT, TROLLING = (
 HARMFUL: list[tuple[str, str, Category]] = [
     # English
     ("en", "You are an idiot", INSULT),
+    ("nl", "jij bent echt een iiidiooooot hoor", INSULT),
     ("en", "you stupid moron, read my message", INSULT),
     ("en", "You're garbage at your job", INSULT),
     ("en", "The driver of bus 95 is a stupid cow", INSULT),
