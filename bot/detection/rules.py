@@ -202,6 +202,9 @@ def _insult_nouns(ctx: RuleContext) -> Iterable[Candidate]:
                 Target.SECOND_PERSON,
                 address.start,
             )
+        elif third is not None and _qualifies_a_thing(ctx, match):
+            # "what an idiot move by the ref": the word describes the move.
+            yield candidate(Category.INSULT, "insult.term", UNTARGETED, match, Target.NONE)
         elif third is not None:
             yield _third_person(ctx, match, third)
         elif (

@@ -214,6 +214,7 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("en", "chat speak", "u r a star, thanks for the help"),
     ("en", "spam-like", "no no no no"),
     ("en", "ratio", "the ratio of cancelled trains this month is shocking"),
+    ("en", "noun as adjective", "what an idiot move by the ref"),
     ("en", "adjective on a thing", "That claim is a vile generalisation, my surgeon saved me"),
     ("fr", "demonstrative", "C'est un robot sans cervelle, ce mail automatique."),
     ("nl", "weather", "lekker weer vandaag, de trein was zelfs op tijd"),
