@@ -28,9 +28,12 @@ def _vary(text: str, rng: random.Random) -> str:
     return text
 
 
-def build_corpus(size: int = 12_000, seed: int = 2026) -> list[str]:
-    own = [s.text for s in load_corpus("dev") + load_corpus("train")]
-    public = [s.text for s in load_public(cap=400, seed=seed)]
+def build_corpus(size: int = 12_000, seed: int = 2026, only_ok: bool = False) -> list[str]:
+    """``only_ok``: clean messages only, closer to real channel traffic (mostly harmless)."""
+    own = [
+        s.text for s in load_corpus("dev") + load_corpus("train") if not only_ok or s.label == "ok"
+    ]
+    public = [s.text for s in load_public(cap=400, seed=seed) if not only_ok or s.label == "ok"]
     rng = random.Random(seed)
     texts = own + public
     while len(texts) < size:

@@ -108,6 +108,20 @@ def main() -> None:
     )
     rss_engine = rows[0]["rss"]
 
+    clean = build_corpus(arguments.size, only_ok=True)
+    timing = speed(engine.classify_many, clean, arguments.single)
+    clean_stages = Counter(stage for _, stage in engine.classify_with_stages(clean[:2000]))
+    share = clean_stages["encoder"] / max(1, sum(clean_stages.values()))
+    rows.append(
+        {
+            "name": f"pasici engine, clean messages only (encoder on {share:.0%})",
+            "load": float("nan"),
+            "rss": rss_mb(),
+            **timing,
+            "q": None,
+        }
+    )
+
     rules_only = engine._rules  # the cascade's first stage on its own, for reference
     timing = speed(lambda b: [rules_only.analyse(t) for t in b], texts, arguments.single)
     rows.append(
