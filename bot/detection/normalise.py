@@ -35,11 +35,14 @@ __all__ = ["HEAD_CHARS", "TAIL_CHARS", "NormalisedText", "normalise"]
 
 HEAD_CHARS = 6000
 TAIL_CHARS = 1500
+# "8h37", "10u30", "3rd", "2de", "5km": numbers with a unit, not leetspeak.
+_NUMBER_WITH_UNIT = re.compile(r"\d+(?:h|u|uur|st|nd|rd|th|e|er|eme|de|ste|km|kg|min|gb|mb|eur)\d*")
 _WORD_RUN = re.compile(r"(?:[^\W_]|[@$])+")
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a"}
 _SPACED_SEPARATORS = frozenset(" .-_*·/|")
 _MIN_SPACED_LETTERS = 3
 _MIN_SPLIT_JOIN = 5
+_MAX_LEET_DIGIT_WORD = 3
 _STANDALONE_LETTERS = frozenset("aiuryoekc")
 _MAX_RUNS_EXPANDED = 5
 
@@ -164,7 +167,9 @@ def _tokens(stream: list[tuple[str, str, int, int]]) -> list[_Token]:
         all_lookalike = all(h.isascii() for _, h, _, _ in items)
         use_homoglyph = plain_latin or all_lookalike
         chars = [_Char(h if use_homoglyph else p, s, e) for p, h, s, e in items]
-        if any(c.text.isalpha() for c in chars):
+        if any(c.text.isalpha() for c in chars) and not _NUMBER_WITH_UNIT.fullmatch(
+            "".join(c.text for c in chars)
+        ):
             for offset, char in enumerate(chars):
                 if char.text == "@" and offset == 0:
                     continue  # a mention, not an "a"
@@ -172,10 +177,13 @@ def _tokens(stream: list[tuple[str, str, int, int]]) -> list[_Token]:
                     leet_in_words = True
         tokens.append(_Token(chars, is_word=True))
     if leet_in_words:
-        # The writer uses leetspeak: a lone "4" or "1" is a word too ("y0u 4re 4 1d10t").
+        # The writer uses leetspeak: short all-digit words are words too ("y0u 4re 4 1d10t",
+        # "7'35 un3 l1m4c3").
         for token in tokens:
-            if token.is_word and len(token.chars) == 1:
-                _leet(token.chars[0])
+            short = len(token.chars) <= _MAX_LEET_DIGIT_WORD
+            if token.is_word and short and all(c.text in _LEET for c in token.chars):
+                for char in token.chars:
+                    _leet(char)
     return tokens
 
 
@@ -244,7 +252,7 @@ def _join_spaced(
                 (
                     k
                     for k in (1, 2)
-                    if len(joined) - k >= 2
+                    if len(joined) - k >= k + 1  # "I a m" -> "i am", but not "g a t e" -> "ga te"
                     and joined[k:] in vocabulary
                     and (joined[:k] in _STANDALONE_LETTERS or joined[:k] in function_words)
                 ),

@@ -95,7 +95,7 @@ _GENERIC_SUBJECT_WORDS = frozenset(
 )
 # Cues that name no subject themselves: who is meant must come from the words before them.
 _BARE_COPULA_CUES = frozenset(
-    ["is a", "is an", "is een", "est un", "est une", "ist ein", "ist eine", "are", "zijn", "sind"]
+    [*("is a", "is an", "is een", "est un", "est une", "ist ein", "ist eine", "are", "zijn"), "="]
 )
 _PLURAL_COPULAS = frozenset(["are", "zijn", "sind", "sont des"])
 # Demonstratives ("c'est un ...", "dit is een ...") point at a thing as often as at a person.

@@ -103,6 +103,10 @@ def test_scunthorpe_words_stay_whole(text: str) -> None:
         ("U.S.A. trip", "usa. trip"),
         ("du  b l ö d e r  Trottel", "du bloder trottel"),  # no "bl oder" split
         ("u r a star", "u r a star"),  # chat speak letters stay words
+        ("w a c h t  a a n  d e  g a t e", "wacht aan de gate"),  # no "ga te"
+        ("7'35 un3 l1m4c3", "t'es une limace"),  # digit-only words in a leet message
+        ("train de 8h37, quai 3", "train de 8h37, quai 3"),  # ...but not in a normal one
+        ("de 2de trein om 10u30", "de 2de trein om 10u30"),  # numbers with units
     ],
 )
 def test_no_false_words(original: str, expected: str) -> None:

@@ -21,6 +21,8 @@ HARMFUL: list[tuple[str, str, Category]] = [
     # English
     ("en", "You are an idiot", INSULT),
     ("nl", "jij bent echt een iiidiooooot hoor", INSULT),
+    ("fr", "Kris = c.r.é.t.i.n.", INSULT),
+    ("en", "our burgomaster is a b r a i n l e s s  t w i t", INSULT),
     ("en", "you stupid moron, read my message", INSULT),
     ("en", "You're garbage at your job", INSULT),
     ("en", "The driver of bus 95 is a stupid cow", INSULT),
