@@ -137,7 +137,7 @@ def _eval(arguments: argparse.Namespace) -> int:
 def _train(arguments: argparse.Namespace) -> int:
     from bot.detection.learned.features import UseEmbedder
     from bot.detection.training.embed_cache import CachedEmbedder
-    from bot.detection.training.metrics import render_table
+    from bot.detection.training.metrics import Scores, render_table
     from bot.detection.training.samples import CorpusError
     from bot.detection.training.train import TrainOptions, train
 
@@ -157,6 +157,13 @@ def _train(arguments: argparse.Namespace) -> int:
         return _fail(str(error))
     print("dev-set metrics (thresholds chosen on dev):")
     print(render_table(result.metrics))
+    crossfold = {
+        lang: Scores(**values) for lang, values in result.manifest["dev_metrics_crossfold"].items()
+    }
+    print(
+        "\ndev-set metrics, cross-fold (thresholds chosen on one half of dev, scored on the other):"
+    )
+    print(render_table(crossfold))
     print(f"cascade: {result.manifest['cascade']}  dev stages: {result.manifest['dev_stages']}")
     print(f"wrote {options.models_dir}")
     return 0

@@ -38,7 +38,7 @@ SEVERITY = {
     Category.INSULT: 1,
     Category.TROLLING: 0,
 }
-STAGE_RULES, STAGE_LIGHT, STAGE_ENCODER = "rules", "light", "encoder"
+STAGE_EMPTY, STAGE_RULES, STAGE_LIGHT, STAGE_ENCODER = "empty", "rules", "light", "encoder"
 
 
 def decide(classification: Classification, thresholds: Thresholds) -> CategoryScore | None:
@@ -125,7 +125,10 @@ class DetectionEngine:
         stages: list[str] = []
         pending: list[int] = []
         for row, analysis in enumerate(analyses):
-            if max(analysis.category_scores.values(), default=0.0) >= self._model.rule_settle:
+            if not analysis.normalised.text.strip():
+                stages.append(STAGE_EMPTY)  # nothing left to judge (empty, invisible-only)
+                light[row] = 0.0
+            elif max(analysis.category_scores.values(), default=0.0) >= self._model.rule_settle:
                 stages.append(STAGE_RULES)
             elif not self._model.clean_gate <= float(light[row].max()) < self._model.light_settle:
                 stages.append(STAGE_LIGHT)

@@ -40,7 +40,10 @@ class ScanRow:
 def read_rows(
     path: Path, text_column: str, file_format: str
 ) -> tuple[list[str], Iterator[ScanRow]]:
-    """Column names and a row iterator; a missing text column raises ``ScanError``."""
+    """Column names (empty for JSONL: taken from the rows later) and a row iterator.
+
+    A CSV without the text column raises ``ScanError``.
+    """
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
@@ -54,7 +57,7 @@ def read_rows(
                 f"{path}: no column {text_column!r} (columns: {', '.join(columns) or 'none'})"
             )
         return columns, _csv_rows(reader, text_column, handle)
-    return [text_column], _jsonl_rows(handle, text_column)
+    return [], _jsonl_rows(handle, text_column)
 
 
 def _csv_rows(reader: csv.DictReader[str], column: str, handle: TextIO) -> Iterator[ScanRow]:
@@ -113,6 +116,8 @@ def _score(
 def write_csv(
     path: Path, columns: Sequence[str], results: Sequence[tuple[ScanRow, Verdict | None]]
 ) -> None:
+    if not columns:  # JSONL: every key seen, in order of first appearance
+        columns = list(dict.fromkeys(key for row, _ in results for key in row.fields))
     extra = ["row", "flagged", "category", "score", "lang", "reasons", "error"]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)

@@ -222,3 +222,39 @@ def test_invalid_config_is_a_clear_error(
     assert code == 2
     assert "broken.yaml" in err
     assert "Traceback" not in err
+
+
+def test_scan_jsonl_keeps_every_field_and_reports_bad_lines(
+    tiny_models: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = tmp_path / "export.jsonl"
+    source.write_text(
+        '{"msg": "Jij bent een vuile idioot", "user": "ann"}\n'
+        '{"msg": 12}\nnot json\n{"msg": "Bedankt"}\n',
+        encoding="utf-8",
+    )
+    out_dir = tmp_path / "out"
+    code, out, _ = _run(
+        [
+            "scan",
+            str(source),
+            "--text-column",
+            "msg",
+            "--out",
+            str(out_dir),
+            "--models-dir",
+            str(tiny_models),
+            "--no-progress",
+        ],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 0
+    assert "4 rows, 1 flagged" in out
+    scored = (out_dir / "scan.csv").read_text(encoding="utf-8").splitlines()
+    assert scored[0] == "msg,user,row,flagged,category,score,lang,reasons,error"
+    assert scored[2].endswith(",no string field 'msg'")
+    assert scored[3].endswith(",invalid JSON: Expecting value")

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.detection.engine import STAGE_ENCODER, STAGE_LIGHT, STAGE_RULES, DetectionEngine, decide
+from bot.detection.engine import (
+    STAGE_EMPTY,
+    STAGE_ENCODER,
+    STAGE_LIGHT,
+    STAGE_RULES,
+    DetectionEngine,
+    decide,
+)
 from bot.ports import Classifier
 from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
 
@@ -126,3 +133,10 @@ def test_any_text_gets_a_verdict(tiny_engine: DetectionEngine, text: str) -> Non
     result = tiny_engine.classify(text)
     assert len(result.scores) == len(Category)
     assert all(0.0 <= item.score <= 1.0 for item in result.scores)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b\u200b", "\u202e"])
+def test_nothing_to_judge_scores_zero(tiny_engine: DetectionEngine, text: str) -> None:
+    ((result, stage),) = tiny_engine.classify_with_stages([text])
+    assert stage == STAGE_EMPTY
+    assert all(item.score == 0.0 for item in result.scores)
