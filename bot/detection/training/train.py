@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from bot.detection.analysis import FEATURE_NAMES
 from bot.detection.classifier import RulesClassifier
-from bot.detection.learned.features import Embedder, FloatArray, hashed_ngrams
+from bot.detection.learned.features import Embedder, FloatArray, feature_settings, hashed_ngrams
 from bot.detection.learned.model import HeadWeights, default_models_dir, write_model
 from bot.detection.training.fit import choose_thresholds, fit_head, hashed_matrix
 from bot.detection.training.metrics import Outcome, Scores, per_language
@@ -139,6 +139,7 @@ def train(
         "categories": list(CATEGORIES),
         "rule_features": list(FEATURE_NAMES),
         "embedder": embedder.name,
+        "features": feature_settings(),
         "cascade": {
             "rule_settle": options.rule_settle,
             "clean_gate": clean_gate,

@@ -104,3 +104,15 @@ def test_heads_trained_with_unknown_rule_features_are_reported_stale(
         ModelFileError, match=r"manifest\.json.*rule_score\.removed_feature.*pasici train"
     ):
         DetectionEngine.load(directory)
+
+
+def test_heads_trained_with_other_hashing_settings_are_reported_stale(
+    tiny_models: Path, tmp_path: Path
+) -> None:
+    directory = tmp_path / "models"
+    shutil.copytree(tiny_models, directory)
+    manifest = json.loads((directory / MANIFEST_FILE).read_text())
+    manifest["features"]["hash_buckets"] = 1024
+    (directory / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(ModelFileError, match=r"manifest\.json.*hashing settings.*pasici train"):
+        DetectionEngine.load(directory)
