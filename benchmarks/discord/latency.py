@@ -13,17 +13,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from adapters.discord import DiscordAdapter, DiscordAdapterConfig, GuildConfig
 from bot.actions import MessageRef, SendNotice
+from bot.clock import SystemClock
 from bot.events import CommandCall, CommandReply, Message
+from bot.ports import EventSink
 from tests.adapters.discord.fake_discord.payloads import GUILD_ID, MOD_LOG_ID
 from tests.adapters.discord.fake_discord.server import GOOD_TOKEN, FakeDiscord
 
@@ -54,6 +59,25 @@ class NoticeSink:
         return CommandReply(ok=False, text="not in the benchmark")
 
 
+CLEAN = (
+    "Mijn trein is weer 40 minuten te laat, dit is een schande!",
+    "Le bus 71 n'est jamais à l'heure, c'est scandaleux.",
+    "When is the next train to Leuven?",
+    "Merci pour l'info, bonne journée",
+)
+INSULTS = ("je bent een vuile idioot", "t'es un connard", "you are a stupid idiot")
+_DELETE_PATH = re.compile(r"/channels/\d+/messages/(\d+)")
+
+
+def _message_id_of(method: str, path: str, body: Any) -> int | None:
+    """Which posted message an action request is about (reply reference or deleted id)."""
+    if method == "POST" and isinstance(body, dict):
+        reference = body.get("message_reference") or {}
+        return int(reference["message_id"]) if "message_id" in reference else None
+    match = _DELETE_PATH.fullmatch(path) if method == "DELETE" else None
+    return int(match.group(1)) if match else None
+
+
 def _rss_mib() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -66,7 +90,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def run(rate: float, seconds: float) -> None:
+async def run(rate: float, seconds: float, with_core: bool) -> None:
     logging.basicConfig(level=logging.WARNING)
     fake = FakeDiscord()
     await fake.start()
@@ -78,10 +102,21 @@ async def run(rate: float, seconds: float) -> None:
         guild_ready_timeout_seconds=0.05,
     )
     adapter = DiscordAdapter(config)
-    sink = NoticeSink()
-    sink.adapter = adapter
+    notice_sink = NoticeSink()
+    notice_sink.adapter = adapter
+    sink: EventSink = notice_sink
+    core = None
+    workdir = tempfile.TemporaryDirectory()
+    if with_core:
+        from bot.detection.engine import DetectionEngine
+        from tests.adapters.discord.core_harness import build_core
+
+        engine = DetectionEngine.load()
+        engine.warm_up()
+        core = await build_core(Path(workdir.name) / "bench.db", adapter, SystemClock(), engine)
+        sink = core.runner
     await adapter.start(sink)
-    author = fake.guild.add_member(700000000000000042, "alice")
+    authors = [fake.guild.add_member(700000000000000000 + n, f"user{n}") for n in range(2000)]
     rss_before = _rss_mib()
 
     sent_at: dict[int, float] = {}
@@ -93,24 +128,36 @@ async def run(rate: float, seconds: float) -> None:
         if delay > 0:
             await asyncio.sleep(delay)
         payload_time = time.perf_counter()
-        posted = await fake.post_message(author, f"message {index}")
-        sent_at[int(posted["id"])] = payload_time
+        author = authors[index % len(authors)]
+        if with_core:  # one message in ten crosses the line; the rest is criticism and chat
+            text = INSULTS[index % 3] if index % 10 == 0 else CLEAN[index % len(CLEAN)]
+        else:
+            text = f"message {index}"
+        posted = await fake.post_message(author, text)
+        if not with_core or index % 10 == 0:
+            sent_at[int(posted["id"])] = payload_time
         fake.messages.pop(int(posted["id"]), None)  # keep the fake's memory flat
     elapsed = time.perf_counter() - start
-    deadline = time.perf_counter() + 10
+    expected = len(sent_at)
+    deadline = time.perf_counter() + 30
     while time.perf_counter() < deadline:
         answered = len(fake.requests_to("POST", r"/channels/\d+/messages"))
-        if answered >= total:
+        if answered >= expected:
             break
         await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
 
     latencies: list[float] = []
-    for request in fake.requests_to("POST", r"/channels/\d+/messages"):
-        reference = (request.json or {}).get("message_reference") or {}
-        sent = sent_at.pop(int(reference.get("message_id", 0)), None)
+    for request in fake.requests:
+        message_id = _message_id_of(request.method, request.path, request.json)
+        sent = sent_at.pop(message_id, None) if message_id is not None else None
         if sent is not None:
             latencies.append((request.at - sent) * 1000)
     await adapter.stop()
+    if core is not None:
+        print(f"core judged {core.runner.judged_count} messages")
+        await core.store.close()
+    workdir.cleanup()
     await fake.close()
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -121,7 +168,7 @@ async def run(rate: float, seconds: float) -> None:
             f"p90 {_percentile(latencies, 0.90):.2f}  p99 {_percentile(latencies, 0.99):.2f}  "
             f"max {max(latencies):.2f}"
         )
-    print(f"unanswered: {len(sent_at)}  failed actions: {sink.failures}")
+    print(f"unanswered: {len(sent_at)}  failed actions (adapter-only mode): {notice_sink.failures}")
     print(f"RSS MiB: after start {rss_before:.1f}, peak {peak:.1f} (fake + client in one process)")
 
 
@@ -129,8 +176,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=200.0, help="messages per second")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long to post")
+    parser.add_argument(
+        "--core", action="store_true", help="judge with the real core (store, policy, detection)"
+    )
     arguments = parser.parse_args()
-    asyncio.run(run(arguments.rate, arguments.seconds))
+    asyncio.run(run(arguments.rate, arguments.seconds, arguments.core))
 
 
 if __name__ == "__main__":
