@@ -137,6 +137,7 @@ def _eval(arguments: argparse.Namespace) -> int:
 def _train(arguments: argparse.Namespace) -> int:
     from bot.detection.learned.features import UseEmbedder
     from bot.detection.training.embed_cache import CachedEmbedder
+    from bot.detection.training.fit import TrainingDataError
     from bot.detection.training.metrics import Scores, render_table
     from bot.detection.training.samples import CorpusError
     from bot.detection.training.train import TrainOptions, train
@@ -153,7 +154,7 @@ def _train(arguments: argparse.Namespace) -> int:
     embedder = CachedEmbedder(UseEmbedder(), arguments.cache_dir)
     try:
         result = train(options, embedder, log=lambda line: print(line, file=sys.stderr))
-    except CorpusError as error:
+    except (CorpusError, TrainingDataError) as error:
         return _fail(str(error))
     print("dev-set metrics (thresholds chosen on dev):")
     print(render_table(result.metrics))

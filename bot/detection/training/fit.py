@@ -60,7 +60,10 @@ def fit_head(
     platt = np.zeros((targets.shape[1], 2), dtype=np.float64)
     for column in range(targets.shape[1]):
         if len(set(targets[fit_rows, column].tolist())) < 2:
-            raise TrainingDataError(f"category #{column} has no positive (or no negative) examples")
+            raise TrainingDataError(
+                f"no positive or no negative training examples for head #{column} "
+                "(every category needs labelled messages in bot/detection/corpus/train/)"
+            )
         model = LogisticRegression(
             C=c_value, max_iter=3000, random_state=seed, class_weight="balanced"
         )

@@ -21,7 +21,12 @@ from bot.detection.analysis import FEATURE_NAMES
 from bot.detection.classifier import RulesClassifier
 from bot.detection.learned.features import Embedder, FloatArray, feature_settings, hashed_ngrams
 from bot.detection.learned.model import HeadWeights, default_models_dir, write_model
-from bot.detection.training.fit import choose_thresholds, fit_head, hashed_matrix
+from bot.detection.training.fit import (
+    TrainingDataError,
+    choose_thresholds,
+    fit_head,
+    hashed_matrix,
+)
 from bot.detection.training.metrics import Outcome, Scores, per_language
 from bot.detection.training.public_data import load_public
 from bot.detection.training.samples import LANGS, Sample, load_corpus
@@ -108,6 +113,8 @@ def train(
     dev = sorted(dev, key=lambda s: s.id)
     samples = corpus + sorted(public, key=lambda s: s.id)
     log(f"training on {len(corpus)} corpus + {len(public)} public messages; dev {len(dev)}")
+    if not corpus or not dev:
+        raise TrainingDataError("no team corpus (train) or no dev messages found")
     rules = RulesClassifier()
     texts, ids, rule_features = _featurise(samples, rules, options.progress, "rules")
     embeddings = embedder.encode(texts)

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.detection.learned.features import HashingEmbedder
 from bot.detection.learned.model import HEADS_FILE, MANIFEST_FILE
+from bot.detection.training.fit import TrainingDataError
 from bot.detection.training.public_data import load_public
 from bot.detection.training.samples import CorpusError, Sample, load_corpus, load_jsonl
+from bot.detection.training.train import TrainOptions, train
 
 from .conftest import train_tiny
 
@@ -143,3 +146,12 @@ def test_public_cap_limits_each_set_and_label(fake_public: Path) -> None:
     germeval_ok = [s for s in capped if s.source == "germeval2018" and s.label == "ok"]
     assert len(germeval_ok) == 1
     assert load_public(fake_public, cap=1) == capped
+
+
+def test_training_without_dev_messages_is_a_clear_error(
+    tmp_path: Path, tiny_train: list[Sample]
+) -> None:
+    options = TrainOptions(models_dir=tmp_path / "m", use_public=False, progress=False)
+    with pytest.raises(TrainingDataError, match="no team corpus"):
+        train(options, HashingEmbedder(8), tiny_train, [], log=lambda _: None)
+    assert not (tmp_path / "m").exists()
