@@ -224,6 +224,8 @@ class DiscordAdapter:
                 await self._connect_task
         self._client = None
         self._connect_task = None
+        self._executor = None  # a closed HTTP session must not be used: execute() says so
+        self._commands = None
 
     async def stop(self) -> None:
         """Close the gateway connection and the HTTP session."""

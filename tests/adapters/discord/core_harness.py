@@ -22,6 +22,7 @@ from bot.pipeline.levels import required_level, resolve_command_level
 from bot.pipeline.rate_limit import SlidingWindowLimiter
 from bot.pipeline.runner import CommunityRuntime, Runner
 from bot.pipeline.scheduler import Scheduler
+from bot.ports import Clock
 from bot.settings import CommunityPolicy
 from bot.settings.loader import load_community_policy
 from bot.store import SqlStore, open_store, upgrade_database
@@ -45,7 +46,12 @@ async def migrated_store(path: Path) -> SqlStore:
 
 
 async def build_core(
-    db_path: Path, adapter: DiscordAdapter, clock: FrozenClock, engine: DetectionEngine
+    db_path: Path,
+    adapter: DiscordAdapter,
+    clock: Clock,
+    engine: DetectionEngine,
+    *,
+    notices_per_minute: int = 100,
 ) -> Core:
     policy = load_community_policy(COMMUNITY_FILE)
     store = await migrated_store(db_path)
@@ -53,7 +59,9 @@ async def build_core(
     retry = RetryPolicy(attempts=2, first_delay_seconds=0.01, max_delay_seconds=0.05)
     executor = ActionExecutor(store, clock, adapters, retry)
     classifier = engine.with_custom_terms(policy.detection.custom_terms.to_custom_terms())
-    runtime = CommunityRuntime(policy, classifier, SlidingWindowLimiter(100, timedelta(minutes=1)))
+    runtime = CommunityRuntime(
+        policy, classifier, SlidingWindowLimiter(notices_per_minute, timedelta(minutes=1))
+    )
     runner = Runner(store, clock, adapters, {policy.key: runtime}, executor)
     scheduler = Scheduler(store, clock, executor, poll_seconds=3600)
     return Core(store, runner, scheduler, executor, policy)

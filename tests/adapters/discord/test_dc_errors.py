@@ -125,7 +125,16 @@ async def test_connection_errors_become_retryable(fake: FakeDiscord, sink: Recor
     assert "connection error" in outcome.detail
 
 
-async def test_execute_before_start_is_an_outcome(fake: FakeDiscord) -> None:
-    outcome = await DiscordAdapter(make_config(fake)).execute(Kick(MEMBER))
-    assert not outcome.ok
-    assert "not started" in outcome.detail
+async def test_execute_before_start_and_after_stop_is_an_outcome(
+    fake: FakeDiscord, sink: RecordingSink
+) -> None:
+    adapter = DiscordAdapter(make_config(fake))
+    before = await adapter.execute(Kick(MEMBER))
+    await adapter.start(sink)
+    await adapter.stop()
+    after = await adapter.execute(Kick(MEMBER))
+    for outcome in (before, after):
+        assert not outcome.ok
+        assert outcome.retryable
+        assert "not started" in outcome.detail
+    assert fake.requests_to("DELETE", KICK_PATH) == []
