@@ -181,3 +181,48 @@ async def test_temp_ban_expires_after_a_restart(
         await core.store.close()
     assert len(fake.requests_to("DELETE", BAN_PATH)) == 1
     assert ALICE not in fake.bans
+
+
+async def test_missing_permission_reaches_the_mod_log(
+    fake: FakeDiscord, core: Core, alice: dict[str, Any]
+) -> None:
+    fake.inject("PUT", BAN_PATH, 403, code=50013, message="Missing Permissions")
+    await fake.post_message(alice, "ik maak je af, ik weet waar je woont")
+    await fake.wait_for_request("POST", MOD_LOG, count=2)
+    descriptions = [r.json["embeds"][0]["description"] for r in fake.requests_to("POST", MOD_LOG)]
+    failure = next(text for text in descriptions if text.startswith("Could not ban"))
+    assert "lacks Ban Members" in failure
+    [case] = await core.store.list_cases("acme", str(ALICE))
+    assert any(o.startswith("ban: failed") and "Ban Members" in o for o in case.outcomes)
+    assert ALICE not in fake.bans
+
+
+async def test_already_deleted_message_is_recorded_and_the_ladder_continues(
+    fake: FakeDiscord, core: Core, alice: dict[str, Any], clock: FrozenClock
+) -> None:
+    await fake.post_message(alice, "je bent een vuile idioot")
+    await fake.wait_for_request("POST", MOD_LOG)
+    clock.advance(timedelta(minutes=1))
+    second = await fake.post_message(alice, "t'es un connard")
+    fake.messages.pop(int(second["id"]))  # the author deleted it before the bot could
+    # the mod-log entry is the case's last action: delete and warn are recorded by then
+    await fake.wait_for_request("POST", MOD_LOG, count=2)
+    cases = await core.store.list_cases("acme", str(ALICE))
+    outcomes = next(case for case in cases if case.action == "warn").outcomes
+    assert any("message already deleted" in outcome for outcome in outcomes)
+    assert any(outcome.startswith("warn: ok") for outcome in outcomes)
+
+
+async def test_cleaned_edit_is_noted_on_the_case(
+    fake: FakeDiscord, core: Core, alice: dict[str, Any]
+) -> None:
+    original = await fake.post_message(alice, "je bent een vuile idioot")
+    await fake.wait_for_request("POST", MOD_LOG)
+    await fake.edit_message(original, "Sorry, ik was boos over de vertraging.")
+    await eventually(lambda: core.runner.judged_count == 2)
+    await asyncio.sleep(0.05)
+    notes = await core.store.list_notes("acme", str(ALICE))
+    assert [note.text for note in notes] == [
+        "The author edited the message; the new version passes."
+    ]
+    assert len(notices(fake)) == 1
