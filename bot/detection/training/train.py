@@ -50,8 +50,11 @@ class TrainOptions:
     c_light: float = 1.0
     c_full: float = 0.3
     rule_settle: float = 0.9
-    clean_quantile: float = 0.01  # at most this share of held-out harmful settles as clean
-    settle_precision: float = 0.99  # light flags this precise on held-out train skip the encoder
+    clean_quantile: float = 0.03  # at most this share of held-out harmful settles as clean
+    settle_precision: float = 0.97  # light flags this precise on held-out train skip the encoder
+    # measured on dev: (0.01, 0.99) sends 56% to the encoder, (0.03, 0.97) 29% for the same
+    # cross-fold quality (recall 0.926 vs 0.915, false flags 3.2% vs 3.0%), (0.05, 0.95) 16%
+    # but recall 0.90
     seed: int = 13
     progress: bool = True
 
