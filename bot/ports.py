@@ -121,6 +121,10 @@ class Store(Protocol):
         """Remove ``points`` (all when None) of active points, oldest first; returns removed."""
         ...
 
+    async def pardon_case(self, community: str, number: int, actor: str, now: datetime) -> int:
+        """Remove the still-active points of case ``number`` only; returns removed."""
+        ...
+
     async def add_note(
         self,
         community: str,

@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.actions import Action, AlertModerators, Ban, Kick, Mute, SendNotice, Warn
+from bot.actions import Action, AlertModerators, Ban, Mute, SendNotice
 from bot.decisions import Decision, MemberHistory
 from bot.events import CommandCall, CommandReply, Message
+from bot.notices import fill_case_number
 from bot.pipeline.execution import ActionExecutor
 from bot.pipeline.modlog import case_summary
 from bot.pipeline.policy import decide
@@ -180,8 +181,7 @@ class Runner:
             if isinstance(action, AlertModerators):
                 has_modlog_entry = True
                 action = replace(action, text=f"{action.text}\n{case_summary(case)}", case=case)
-            if isinstance(action, SendNotice | Warn | Mute | Kick | Ban | AlertModerators):
-                action = replace(action, case_number=case.number)
+            action = fill_case_number(action, case.number)
             stamped.append(action)
         if not has_modlog_entry:
             stamped.append(
