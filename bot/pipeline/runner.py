@@ -13,6 +13,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 from bot.actions import Action, AlertModerators, Ban, Mute, SendNotice
 from bot.decisions import Decision, MemberHistory
@@ -43,11 +44,10 @@ class CommunityRuntime:
     notice_limiter: SlidingWindowLimiter
 
 
-class CommandHandler:
+class CommandHandler(Protocol):
     """What the runner delegates commands to (bot.commands.service.CommandService)."""
 
-    async def handle(self, call: CommandCall) -> CommandReply:  # pragma: no cover - protocol
-        raise NotImplementedError
+    async def handle(self, call: CommandCall) -> CommandReply: ...
 
 
 class Runner:

@@ -1,0 +1,1 @@
+"""The bot's own aiohttp server: health, metrics and platform webhooks."""
