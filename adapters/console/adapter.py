@@ -215,4 +215,5 @@ class ConsoleAdapter:
 
     def _say(self, line: str) -> None:
         if self._output is not None:
-            self._output(line)
+            # continuation lines of multi-line bot texts stay under their first line
+            self._output(line.replace("\n", "\n" + " " * 6))

@@ -17,12 +17,18 @@ DEFAULT_MUTE = timedelta(minutes=10)
 MANUAL_POINTS = {"notice": 1, "warn": 1}
 
 
-def _language(ctx: CommandContext) -> str:
+async def _language(ctx: CommandContext) -> str:
+    """The target's language: of the message acted on, else of their latest case."""
     text = ctx.call.target_message_text
     if text:
         lang = ctx.classifier.classify(text).lang.value
         if lang != "und":
             return lang
+    target = ctx.call.target_user
+    if target is not None:
+        for case in await ctx.store.list_cases(ctx.community, target.user_id, limit=5):
+            if case.lang and case.lang != "und":
+                return case.lang
     return str(ctx.policy.default_language)
 
 
@@ -71,7 +77,7 @@ async def notice(ctx: CommandContext) -> CommandReply:
     message = ctx.target_message()
     if message is None:
         return CommandReply(ok=False, text="/notice needs a message (reply to it).")
-    lang = _language(ctx)
+    lang = await _language(ctx)
     case = await _open_manual_case(ctx, "notice", ctx.reason("pasici.be notice by a moderator"))
     text = render_notice(ctx.policy, lang, "notice", user=case.user_name)
     action = SendNotice(message, lang, text, str(ctx.policy.charter_url), case.number)
@@ -79,7 +85,7 @@ async def notice(ctx: CommandContext) -> CommandReply:
 
 
 async def warn(ctx: CommandContext) -> CommandReply:
-    lang = _language(ctx)
+    lang = await _language(ctx)
     reason = ctx.reason("warned by a moderator")
     case = await _open_manual_case(ctx, "warn", reason)
     text = render_notice(ctx.policy, lang, "warn", user=case.user_name)
@@ -125,7 +131,7 @@ async def _ban(ctx: CommandContext, duration: timedelta | None) -> CommandReply:
     reason = ctx.reason("banned by a moderator")
     case = await _open_manual_case(ctx, "ban", reason, until)
     farewell = render_notice(
-        ctx.policy, _language(ctx), "ban_farewell", user=case.user_name, case=str(case.number)
+        ctx.policy, await _language(ctx), "ban_farewell", user=case.user_name, case=str(case.number)
     )
     action = Ban(ctx.target_member(), until, reason, farewell=farewell, case_number=case.number)
     return await _run(ctx, case, (action,))
