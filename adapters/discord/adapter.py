@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterator
 
 import aiohttp
 import discord
@@ -128,6 +129,10 @@ class DiscordAdapter:
         self._ready = asyncio.Event()
         self._connect_task: asyncio.Task[None] | None = None
         self.command_sync_failures: dict[int, str] = {}
+        # Event handlers still running (discord.py runs each event in its own task): stop()
+        # lets them finish so no judgement is cut off between its case and its actions.
+        self._in_flight: set[asyncio.Task[object]] = set()
+        self._stopping = False
 
     @property
     def platform(self) -> str:
@@ -228,9 +233,31 @@ class DiscordAdapter:
         self._commands = None
 
     async def stop(self) -> None:
-        """Close the gateway connection and the HTTP session."""
-        await self._abort()
-        self._ready.clear()
+        """Let running handlers finish (bounded), then close the gateway and HTTP session."""
+        self._stopping = True
+        try:
+            pending = {task for task in self._in_flight if task is not asyncio.current_task()}
+            if pending:
+                _, late = await asyncio.wait(pending, timeout=self._config.stop_timeout_seconds)
+                if late:
+                    _log.warning("%d event handler(s) still running at stop", len(late))
+            await self._abort()
+        finally:
+            self._ready.clear()
+            self._stopping = False
+
+    @contextlib.contextmanager
+    def _tracked(self) -> Iterator[bool]:
+        """Register the running event task; yields False when the adapter is stopping."""
+        task = asyncio.current_task()
+        if self._stopping or task is None:
+            yield not self._stopping
+            return
+        self._in_flight.add(task)
+        try:
+            yield True
+        finally:
+            self._in_flight.discard(task)
 
     async def execute(self, action: Action) -> ActionOutcome:
         if self._executor is None:
@@ -262,13 +289,16 @@ class DiscordAdapter:
         if translated is None:
             _log.debug("ignored message %s: %s", message.id, skip_reason(message, self._config))
             return
-        if self._sink is None:
-            return
-        try:
-            await self._sink.on_message(translated)
-        except Exception:  # one failing message must not stop the event loop
-            _log.exception("the core failed on message %s", message.id)
+        with self._tracked() as running:
+            if not running or self._sink is None:
+                _log.warning("message %s arrived while stopping: not judged", message.id)
+                return
+            try:
+                await self._sink.on_message(translated)
+            except Exception:  # one failing message must not stop the event loop
+                _log.exception("the core failed on message %s", message.id)
 
     async def _on_interaction(self, interaction: discord.Interaction) -> None:
-        if self._commands is not None:
-            await self._commands.handle(interaction)
+        with self._tracked() as running:
+            if running and self._commands is not None:
+                await self._commands.handle(interaction)

@@ -188,7 +188,7 @@ class CommandHandler:
         except Exception:  # a core bug must not leave the user with "thinking..." forever
             _log.exception("command %s failed", request.name)
             reply = CommandReply(ok=False, text="Internal error: the command failed.")
-        await self._render(interaction, reply)
+        await self._render(interaction, reply, deferred_private=private)
 
     async def _reply_for(
         self, interaction: discord.Interaction, request: InteractionRequest
@@ -273,9 +273,15 @@ class CommandHandler:
             is_owner=owner_id == user_id,
         )
 
-    async def _render(self, interaction: discord.Interaction, reply: CommandReply) -> None:
+    async def _render(
+        self, interaction: discord.Interaction, reply: CommandReply, *, deferred_private: bool
+    ) -> None:
         text = reply.text if len(reply.text) <= _MESSAGE_LIMIT else reply.text[:1999] + "…"
         try:
+            if deferred_private and not reply.private:
+                # The first follow-up inherits the ephemeral "thinking" message: drop it and
+                # post the public reply as a new message (e.g. "Case #4 undone" in the mod log).
+                await interaction.delete_original_response()
             if reply.attachment_bytes:
                 file = discord.File(
                     io.BytesIO(reply.attachment_bytes),

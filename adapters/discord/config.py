@@ -63,6 +63,8 @@ class DiscordAdapterConfig:
     message_content_intent: bool = True
     members_intent: bool = False
     ready_timeout_seconds: float = 30.0
+    # stop() waits this long for running event handlers (a judgement, a command) to finish.
+    stop_timeout_seconds: float = 10.0
     guild_ready_timeout_seconds: float = 2.0
     # Pause between shard IDENTIFYs (Discord allows one per 5 s per max_concurrency bucket).
     identify_delay_seconds: float = 5.0

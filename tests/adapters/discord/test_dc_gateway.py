@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from adapters.discord import AdapterStartError, DiscordAdapter
+from bot.actions import Kick, MemberRef
 from bot.events import AttachmentKind, Message
 from tests.adapters.discord.conftest import make_config
 from tests.adapters.discord.fake_discord.payloads import (
@@ -181,3 +182,23 @@ async def test_stop_closes_the_gateway(fake: FakeDiscord, sink: RecordingSink) -
     assert fake.connected_sessions() == 1
     await adapter.stop()
     await eventually(lambda: fake.connected_sessions() == 0)
+
+
+async def test_stop_lets_a_running_judgement_finish(fake: FakeDiscord, sink: RecordingSink) -> None:
+    adapter = DiscordAdapter(make_config(fake))
+    started = asyncio.Event()
+    finished: list[str] = []
+
+    async def slow_core(message: Message) -> None:
+        started.set()
+        await asyncio.sleep(0.2)
+        outcome = await adapter.execute(Kick(MemberRef("acme", str(ALICE_ID))))
+        finished.append(outcome.detail)
+
+    sink.on_message = slow_core  # type: ignore[method-assign]
+    await adapter.start(sink)
+    alice = fake.guild.add_member(ALICE_ID, "alice")
+    await fake.post_message(alice, "judge me slowly")
+    await asyncio.wait_for(started.wait(), 5)
+    await adapter.stop()
+    assert finished == [f"kicked {ALICE_ID}"]  # the HTTP session was still open for it

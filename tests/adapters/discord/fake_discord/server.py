@@ -107,6 +107,7 @@ class FakeDiscord(RestHandlers):
             ("POST", re.compile(r"/interactions/(\d+)/[^/]+/callback"), self._callback),
             ("POST", re.compile(r"/webhooks/\d+/[^/]+"), self._followup),
             ("PATCH", re.compile(r"/webhooks/\d+/[^/]+/messages/@original"), self._followup),
+            ("DELETE", re.compile(r"/webhooks/\d+/[^/]+/messages/@original"), self._no_content),
         ]
 
     # --- lifecycle ---------------------------------------------------------------------
