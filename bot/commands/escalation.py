@@ -50,7 +50,7 @@ async def escalate_case(ctx: CommandContext, case: CaseRecord) -> CommandReply:
         )
         action = Ban(member, until, reason, farewell=farewell, case_number=opened.number)
     else:
-        text = render_notice(ctx.policy, lang, "warn", user=case.user_name, case=opened.number)
+        text = render_notice(ctx.policy, lang, "warn", user=case.user_name)
         action = Warn(member, case.channel_id or "", lang, text, opened.number)
     outcomes = await ctx.executor.carry_out(case.platform, (action,), opened, ctx.actor)
     failed = [outcome.detail for outcome in outcomes if not outcome.ok]

@@ -67,8 +67,8 @@ async def open_channel(
         folder = tmp_path / f"app{len(started)}"
         folder.mkdir()
         if config is None:
-            config = load_all(default_config_path()) if not changes else write_config(
-                folder, **changes
+            config = (
+                load_all(default_config_path()) if not changes else write_config(folder, **changes)
             )
         transcript: list[str] = []
         clock = clock or FrozenClock()
