@@ -36,3 +36,29 @@ def test_uncertain_texts_reach_the_real_encoder(shipped_engine: DetectionEngine)
     ]
     stages = [stage for _, stage in shipped_engine.classify_with_stages(texts)]
     assert STAGE_ENCODER in stages
+
+
+MICRO_MESSAGES = [
+    "👍",
+    "ok",
+    "lol",
+    "haha",
+    "first",
+    "😀😀😀",
+    "!!!!!!!!",
+    "?",
+    "Dank u",
+    "mdr",
+    "+1",
+]
+
+
+def test_shipped_engine_leaves_micro_messages_alone(shipped_engine: DetectionEngine) -> None:
+    thresholds = shipped_engine.default_thresholds()
+    results = shipped_engine.classify_many(MICRO_MESSAGES)
+    flagged = [
+        text
+        for text, result in zip(MICRO_MESSAGES, results, strict=True)
+        if decide(result, thresholds)
+    ]
+    assert flagged == []

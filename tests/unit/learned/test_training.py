@@ -12,6 +12,7 @@ from bot.detection.learned.model import HEADS_FILE, MANIFEST_FILE
 from bot.detection.training.fit import TrainingDataError
 from bot.detection.training.public_data import load_public
 from bot.detection.training.samples import CorpusError, Sample, load_corpus, load_jsonl
+from bot.detection.training.short_negatives import short_negatives
 from bot.detection.training.train import TrainOptions, train
 
 from .conftest import train_tiny
@@ -155,3 +156,11 @@ def test_training_without_dev_messages_is_a_clear_error(
     with pytest.raises(TrainingDataError, match="no team corpus"):
         train(options, HashingEmbedder(8), tiny_train, [], log=lambda _: None)
     assert not (tmp_path / "m").exists()
+
+
+def test_short_negatives_are_harmless_unique_and_stable() -> None:
+    first, second = short_negatives(), short_negatives()
+    assert first == second
+    assert len({s.id for s in first}) == len(first) > 500
+    assert {s.label for s in first} == {"ok"}
+    assert {"👍", "lol", "merci"} <= {s.text for s in first}
