@@ -104,6 +104,11 @@ class TelegramAdapter:
         return CAPABILITIES
 
     @property
+    def handled_update_id(self) -> int | None:
+        """The last update fully handled (what the offset store holds); for health checks."""
+        return self._last_update_id
+
+    @property
     def rights(self) -> RightsMonitor | None:
         return self._rights
 

@@ -1,24 +1,37 @@
-"""The real core (runner, policy, executor, SQLite store, rules classifier) wired to a real
-TelegramAdapter that talks to the fake Bot API: the end-to-end scenarios' world."""
+"""The real core (PasiciApp: runner, policy, command service, scheduler, SQLite store, detection
+engine) wired to a real TelegramAdapter talking to the fake Bot API."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.offsets import FileOffsetStore
+from bot.app import PasiciApp
 from bot.clock import FrozenClock
-from bot.detection.classifier import RulesClassifier
-from bot.pipeline.execution import ActionExecutor
-from bot.pipeline.rate_limit import SlidingWindowLimiter
-from bot.pipeline.runner import CommunityRuntime, Runner
-from bot.settings import CommunityPolicy
-from bot.store import SqlStore, open_store, upgrade_database
+from bot.detection.engine import DetectionEngine
+from bot.pipeline.runner import Runner
+from bot.settings import load_all
 from tests.adapters.telegram.fake_bot_api import FakeBotApi
 from tests.adapters.telegram.support import COMMUNITY, NOW, make_config
+
+COMMUNITY_YAML = f"""\
+key: {COMMUNITY}
+display_name: SNCB riders
+default_language: nl
+charter_url: https://pasici.be/sncb
+"""
+
+_ENGINE: list[DetectionEngine] = []
+
+
+def shared_engine() -> DetectionEngine:
+    """The detection engine loads a model; load it once for all the scenarios."""
+    if not _ENGINE:
+        _ENGINE.append(DetectionEngine.load())
+    return _ENGINE[0]
 
 
 async def no_sleep(_seconds: float) -> None:
@@ -30,39 +43,46 @@ class Core:
     fake: FakeBotApi
     tmp_path: Path
     clock: FrozenClock = field(default_factory=lambda: FrozenClock(NOW))
-    store: SqlStore | None = None
+    app: PasiciApp | None = None
     adapter: TelegramAdapter | None = None
-    runner: Runner | None = None
+
+    def _write_config(self) -> Path:
+        (self.tmp_path / "sncb.yaml").write_text(COMMUNITY_YAML, encoding="utf-8")
+        bot_file = self.tmp_path / "bot.yaml"
+        bot_file.write_text(
+            f"database:\n  url: sqlite+aiosqlite:///{self.tmp_path / 'db.sqlite3'}\n"
+            "web:\n  enabled: false\n"
+            "communities:\n  - sncb.yaml\n",
+            encoding="utf-8",
+        )
+        return bot_file
 
     @property
-    def url(self) -> str:
-        return f"sqlite+aiosqlite:///{self.tmp_path / 'pasici.sqlite3'}"
+    def runner(self) -> Runner:
+        assert self.app is not None
+        assert self.app.runner is not None
+        return self.app.runner
 
-    async def start(self, **overrides: Any) -> Runner:
-        await upgrade_database(self.url)
-        self.store = await open_store(self.url)
+    async def start(self, **overrides: Any) -> PasiciApp:
         self.adapter = TelegramAdapter(
             make_config(self.fake, **overrides),
             clock=self.clock,
             offset_store=FileOffsetStore(self.tmp_path / "telegram.offset"),
             sleep=no_sleep,
         )
-        adapters = {"telegram": self.adapter}
-        executor = ActionExecutor(self.store, self.clock, adapters, sleep=no_sleep)
-        policy = CommunityPolicy(
-            key=COMMUNITY, display_name="SNCB riders", charter_url="https://pasici.be/sncb"
+        self.app = PasiciApp(
+            load_all(self._write_config()),
+            clock=self.clock,
+            adapters={"telegram": self.adapter},
+            engine=shared_engine(),
+            watch_config=False,
+            web=False,
         )
-        runtime = CommunityRuntime(
-            policy, RulesClassifier(), SlidingWindowLimiter(20, timedelta(minutes=1))
-        )
-        self.runner = Runner(self.store, self.clock, adapters, {COMMUNITY: runtime}, executor)
-        await self.adapter.start(self.runner)
-        return self.runner
+        await self.app.start()
+        return self.app
 
     async def stop(self) -> None:
-        if self.adapter is not None:
-            await self.adapter.stop()
+        if self.app is not None:
+            await self.app.stop()
+            self.app = None
             self.adapter = None
-        if self.store is not None:
-            await self.store.close()
-            self.store = None

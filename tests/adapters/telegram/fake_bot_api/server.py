@@ -154,6 +154,10 @@ class FakeBotApi:
         await asyncio.wait_for(reached(), within)
         return self.calls_to(method)
 
+    @property
+    def last_update_id(self) -> int:
+        return self._next_update_id - 1
+
     def pending_updates(self) -> list[JSON]:
         return list(self._updates)
 
