@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.telegram import TelegramAdapter
+from adapters.telegram import ChatBinding, TelegramAdapter
 from bot.actions import (
     Action,
     AlertModerators,
@@ -29,6 +29,7 @@ from tests.adapters.telegram.support import (
     MARIE,
     MOD_LOG,
     NOW,
+    OTHER_GROUP,
     OWNER,
     Harness,
 )
@@ -388,3 +389,36 @@ async def test_alert_links_to_the_message_when_it_has_a_link(
 
     [sent] = fake.calls_to("sendMessage")
     assert sent["reply_markup"]["inline_keyboard"] == [[{"text": "Open the message", "url": link}]]
+
+
+async def test_a_community_with_two_groups_is_sanctioned_in_both(
+    harness: Harness, fake: FakeBotApi
+) -> None:
+    fake.add_group(OTHER_GROUP, "SNCB comments")
+    adapter = await harness.start(
+        chats={GROUP: ChatBinding(COMMUNITY, MOD_LOG), OTHER_GROUP: ChatBinding(COMMUNITY)}
+    )
+
+    outcome = await adapter.execute(Ban(MARIE_REF, None))
+
+    assert outcome.ok
+    assert [c["chat_id"] for c in fake.calls_to("banChatMember")] == [GROUP, OTHER_GROUP]
+
+
+async def test_a_failure_in_one_of_two_groups_is_noted_not_fatal(
+    harness: Harness, fake: FakeBotApi
+) -> None:
+    fake.add_group(OTHER_GROUP, "SNCB comments")
+    fake.set_bot_rights(OTHER_GROUP, can_restrict_members=False)
+    adapter = await harness.start(
+        chats={GROUP: ChatBinding(COMMUNITY, MOD_LOG), OTHER_GROUP: ChatBinding(COMMUNITY)}
+    )
+
+    partly = await adapter.execute(Mute(MARIE_REF, NOW + timedelta(hours=1)))
+    fake.set_bot_rights(GROUP, can_restrict_members=False)
+    nowhere = await adapter.execute(Mute(MARIE_REF, NOW + timedelta(hours=1)))
+
+    assert partly.ok
+    assert f"chat {OTHER_GROUP}" in partly.detail
+    assert not nowhere.ok
+    assert "lacks the admin right" in nowhere.detail

@@ -8,9 +8,17 @@ from telegram import ChatMember
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.flood import FloodGuard
 from adapters.telegram.rights import NOT_ADMIN, missing_rights
-from bot.actions import AlertModerators, MessageRef, SendNotice
+from bot.actions import AlertModerators, MemberRef, MessageRef, SendNotice, Warn
 from tests.adapters.telegram.fake_bot_api import BOT_ID, FakeBotApi, bot_user, member
-from tests.adapters.telegram.support import COMMUNITY, GROUP, MARIE, MOD_LOG, Harness
+from tests.adapters.telegram.support import (
+    COMMUNITY,
+    GROUP,
+    MARIE,
+    MOD_LOG,
+    Harness,
+    RecordingSink,
+    make_config,
+)
 
 
 def mod_log_texts(fake: FakeBotApi) -> list[str]:
@@ -167,3 +175,48 @@ def test_digest_joins_deferred_entries_and_keeps_what_does_not_fit() -> None:
     assert second is not None
     assert "Case #2" in second
     assert guard.take_digest(MOD_LOG) is None
+
+
+async def test_summaries_are_posted_by_the_background_loop(
+    harness: Harness, fake: FakeBotApi
+) -> None:
+    adapter = await harness.start(flood_limit_per_minute=1, flood_summary_interval_seconds=0.05)
+    for n in (1, 2):
+        await adapter.execute(notice(fake.push_message(GROUP, MARIE, f"raid {n}"), n))
+
+    texts = [c["text"] for c in await fake.wait_for("sendMessage", count=2)]
+
+    assert "1 notice(s)/warning(s) were not posted" in texts[1]
+
+
+async def test_deferred_mod_log_entries_go_out_as_a_digest_once_budget_returns(
+    fake: FakeBotApi,
+) -> None:
+    now = [0.0]
+    adapter = TelegramAdapter(make_config(fake, flood_limit_per_minute=1), monotonic=lambda: now[0])
+    await adapter.start(RecordingSink())
+    try:
+        for n in (1, 2, 3):
+            await adapter.execute(AlertModerators(COMMUNITY, f"Case #{n}", case_number=n))
+        now[0] = 61.0
+
+        assert await adapter.flush_flood_summaries() == 1
+    finally:
+        await adapter.stop()
+
+    first, digest = mod_log_texts(fake)
+    assert first == "Case #1"
+    assert digest.startswith("Mod-log digest (2 entries")
+    assert "Case #2" in digest
+    assert "Case #3" in digest
+
+
+async def test_warnings_count_against_the_same_budget(harness: Harness, fake: FakeBotApi) -> None:
+    adapter = await harness.start(flood_limit_per_minute=1)
+    member = MemberRef(COMMUNITY, str(MARIE["id"]))
+
+    first = await adapter.execute(Warn(member, str(GROUP), "nl", "Waarschuwing", 1))
+    second = await adapter.execute(Warn(member, str(GROUP), "nl", "Waarschuwing", 2))
+
+    assert (first.ok, second.ok) == (True, False)
+    assert "flood limit" in second.detail

@@ -11,7 +11,7 @@ import pytest
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.offsets import FileOffsetStore, MemoryOffsetStore
 from bot.actions import AlertModerators, Ban, Capability, MemberRef
-from bot.events import AttachmentKind, CommandReply
+from bot.events import AttachmentKind, CommandReply, Message
 from bot.ports import PlatformAdapter
 from tests.adapters.telegram.fake_bot_api import FakeBotApi
 from tests.adapters.telegram.support import (
@@ -416,3 +416,24 @@ async def test_comment_under_a_channel_post_is_judged_in_its_thread(
     [comment] = harness.sink.messages  # the channel's own post is not judged
     assert comment.text == "waardeloos bedrijf"
     assert comment.chat.thread_id == str(post)
+
+
+async def test_a_failing_sink_does_not_stop_the_updates(
+    adapter: TelegramAdapter, fake: FakeBotApi, harness: Harness
+) -> None:
+    delivered: list[str] = []
+
+    async def flaky(message: Message) -> None:
+        delivered.append(message.text)
+        if message.text == "boom":
+            raise RuntimeError("core bug")
+        await RecordingSink.on_message(harness.sink, message)
+
+    harness.sink.on_message = flaky  # type: ignore[method-assign]
+    fake.push_message(GROUP, JAN, "boom")
+    fake.push_message(GROUP, JAN, "after the bug")
+
+    await harness.sink.wait(messages=1)
+
+    assert delivered == ["boom", "after the bug"]
+    assert adapter.handled_update_id == fake.last_update_id
