@@ -62,3 +62,19 @@ def test_shipped_engine_leaves_micro_messages_alone(shipped_engine: DetectionEng
         if decide(result, thresholds)
     ]
     assert flagged == []
+
+
+@pytest.mark.parametrize(
+    ("text", "harmful"),
+    [
+        ("Les migrants sont les bienvenus dans notre commune", False),
+        ("Vluchtelingen zijn welkom in onze gemeente", False),
+        ("Schwule Paare bekommen bei uns den gleichen Tarif, super!", False),
+        ("Migrants are vermin, send them all back", True),
+    ],
+)
+def test_shipped_engine_tells_identity_mentions_from_hate(
+    shipped_engine: DetectionEngine, text: str, harmful: bool
+) -> None:
+    flagged = decide(shipped_engine.classify(text), shipped_engine.default_thresholds())
+    assert (flagged is not None) is harmful

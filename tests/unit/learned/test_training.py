@@ -10,6 +10,7 @@ import pytest
 from bot.detection.learned.features import HashingEmbedder
 from bot.detection.learned.model import HEADS_FILE, MANIFEST_FILE
 from bot.detection.training.fit import TrainingDataError
+from bot.detection.training.identity_negatives import identity_negatives
 from bot.detection.training.public_data import load_public
 from bot.detection.training.samples import CorpusError, Sample, load_corpus, load_jsonl
 from bot.detection.training.short_negatives import short_negatives
@@ -164,3 +165,10 @@ def test_short_negatives_are_harmless_unique_and_stable() -> None:
     assert len({s.id for s in first}) == len(first) > 500
     assert {s.label for s in first} == {"ok"}
     assert {"👍", "lol", "merci"} <= {s.text for s in first}
+
+
+def test_identity_negatives_cover_every_language_and_are_ok() -> None:
+    samples = identity_negatives()
+    assert {s.lang for s in samples} == {"nl", "fr", "en", "de"}
+    assert {s.label for s in samples} == {"ok"}
+    assert len({s.text for s in samples}) == len(samples)
