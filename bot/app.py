@@ -85,9 +85,10 @@ class PasiciApp:
             poll_seconds=self.config.bot.scheduler.poll_seconds,
             retention=self.config.bot.retention.to_policy,
         )
-        await self.scheduler.run_due()  # catch up what fell due while the bot was down
         for adapter in self.adapters.values():
             await adapter.start(runner)
+        # Catch up what fell due while the bot was down (adapters must be connected first).
+        await self.scheduler.run_due()
         self._tasks.append(asyncio.create_task(self.scheduler.run_forever(self._stop)))
         if self._watch_config:
             self._watcher = ConfigWatcher(self.config, self._apply_config, self._report_errors)
