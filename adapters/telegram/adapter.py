@@ -92,6 +92,7 @@ class TelegramAdapter:
         self._replies: ReplyRenderer | None = None
         self._last_update_id: int | None = None
         self._router: UpdateRouter | None = None
+        self._webhook_lock = asyncio.Lock()
         self._summary_task: asyncio.Task[None] | None = None
         self.bot_username = ""
 
@@ -280,8 +281,10 @@ class TelegramAdapter:
             update = None
         if update is None:
             return web.Response(status=400, text="not a Telegram update")
-        # Handled before answering: if the bot dies midway, Telegram sends the update again.
-        await app.process_update(update)
+        # Handled before answering (if the bot dies midway, Telegram sends the update again),
+        # and one at a time, like polling: the saved offset must never pass an unhandled update.
+        async with self._webhook_lock:
+            await app.process_update(update)
         return web.Response(text="ok")
 
     # -- updates ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 
@@ -11,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.telegram import TelegramAdapter, UpdateMode
 from adapters.telegram.adapter import SECRET_TOKEN_HEADER
+from bot.events import Message
 from tests.adapters.telegram.fake_bot_api import FakeBotApi
 from tests.adapters.telegram.support import GROUP, JAN, Harness, make_config
 
@@ -118,3 +120,31 @@ async def test_webhook_before_start_answers_503(fake: FakeBotApi) -> None:
         )
 
     assert response.status == 503
+
+
+async def test_concurrent_deliveries_are_handled_one_at_a_time(
+    client: Client, harness: Harness
+) -> None:
+    active: list[int] = []
+    overlap: list[int] = []
+
+    async def slow(message: Message) -> None:
+        active.append(1)
+        overlap.append(len(active))
+        await asyncio.sleep(0.02)
+        active.pop()
+        harness.sink.messages.append(message)
+
+    harness.sink.on_message = slow  # type: ignore[method-assign]
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                "/hooks/telegram", json=update(n, f"m{n}"), headers={SECRET_TOKEN_HEADER: SECRET}
+            )
+            for n in range(1, 6)
+        )
+    )
+
+    assert [r.status for r in responses] == [200] * 5
+    assert max(overlap) == 1
+    assert sorted(m.text for m in harness.sink.messages) == ["m1", "m2", "m3", "m4", "m5"]
