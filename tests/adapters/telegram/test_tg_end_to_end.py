@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.adapters.telegram.core_harness import Core
-from tests.adapters.telegram.fake_bot_api import FakeBotApi
+from tests.adapters.telegram.fake_bot_api import FakeBotApi, user
 from tests.adapters.telegram.support import ADMIN, GROUP, JAN, MARIE, MOD_LOG, NOW
 
 INSULT = "Jij bent een vuile idioot"
@@ -211,3 +211,16 @@ async def test_scheduler_unmutes_when_the_mute_ends(core: Core, fake: FakeBotApi
     first, second = fake.calls_to("restrictChatMember")
     assert first["permissions"]["can_send_messages"] is False
     assert second["permissions"]["can_send_messages"] is True
+
+
+async def test_a_raid_never_makes_the_bot_flood(core: Core, fake: FakeBotApi) -> None:
+    await core.start()
+    for n in range(25):
+        fake.push_message(GROUP, user(1000 + n, f"Raider{n}"), f"{INSULT} {n}")
+
+    await drain(core, fake)
+
+    assert core.adapter is not None
+    assert len(replies_to(fake, GROUP)) <= 3  # the core's notice rate limit
+    assert len(mod_log(fake)) == 20  # Telegram's ~20 a minute per chat, kept by the adapter
+    assert core.adapter.flood.deferred_chats() == (MOD_LOG,)  # the rest waits for the digest
