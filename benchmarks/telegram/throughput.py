@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -60,6 +61,33 @@ async def polling_throughput(updates: int) -> float:
     return updates / elapsed
 
 
+async def core_throughput(updates: int) -> float:
+    """Messages/s judged end to end: fake Bot API -> PTB -> adapter -> PasiciApp -> actions."""
+    from tests.adapters.telegram.core_harness import Core
+    from tests.adapters.telegram.support import GROUP as CORE_GROUP
+    from tests.adapters.telegram.support import MOD_LOG, OWNER
+
+    fake = FakeBotApi()
+    await fake.start()
+    fake.add_group(CORE_GROUP, "Bench", owner=OWNER)
+    fake.add_group(MOD_LOG, "Bench moderators")
+    with tempfile.TemporaryDirectory() as tmp:
+        core = Core(fake, Path(tmp))
+        await core.start()
+        assert core.adapter is not None
+        started = time.perf_counter()
+        for n in range(updates):
+            sender = user(2000 + n % 50, f"Member{n % 50}")
+            text = "Jij bent een idioot" if n % 10 == 0 else f"Trein {n} is weer te laat"
+            fake.push_message(CORE_GROUP, sender, text)
+        while (core.adapter.handled_update_id or 0) < fake.last_update_id:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)  # polling the adapter's counter: there is no event
+        elapsed = time.perf_counter() - started
+        await core.stop()
+    await fake.stop()
+    return updates / elapsed
+
+
 def translate_cost(rounds: int) -> float:
     data = {
         "message_id": 1,
@@ -79,10 +107,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=20000)
+    parser.add_argument("--core-updates", type=int, default=500)
     args = parser.parse_args()
     rate = asyncio.run(polling_throughput(args.updates))
     print(f"polling: {args.updates} updates through PTB + adapter: {rate:,.0f} updates/s")
     print(f"translate (de_json + to_message): {translate_cost(args.rounds):.1f} us/message")
+    core_rate = asyncio.run(core_throughput(args.core_updates))
+    print(
+        f"end to end with PasiciApp (SQLite, detection, 10% insults): "
+        f"{args.core_updates} updates at {core_rate:,.0f} updates/s"
+    )
 
 
 if __name__ == "__main__":
