@@ -107,23 +107,31 @@ class Runner:
 
     async def _judge(self, message: Message, runtime: CommunityRuntime) -> None:
         now = self._clock.now()
+        self.judged_count += 1
+        classification = runtime.classifier.classify(message.text)
+        adapter = self._adapters.get(message.chat.platform)
+        capabilities = adapter.capabilities if adapter else frozenset()
+        # Whether a case opens never depends on the member's history (only how far up the
+        # ladder it goes does), so the great majority of messages - those that pass - are
+        # settled without touching the store.
+        first_look = decide(
+            message, classification, MemberHistory(), runtime.policy, capabilities, now
+        )
+        if not first_look.open_case:
+            if message.edited:
+                await self._note_cleaned_edit(message)
+            return
         if not await self._store.claim_message(message.dedup_key, now):
             log.info("message %s already judged (replay) - skipped", message.dedup_key)
             return
-        self.judged_count += 1
-        classification = runtime.classifier.classify(message.text)
         history = MemberHistory(
             active_points=await self._store.active_points(
                 message.community, message.author.user_id, now
             ),
             sanction=await self._store.get_sanction(message.community, message.author.user_id),
         )
-        adapter = self._adapters.get(message.chat.platform)
-        capabilities = adapter.capabilities if adapter else frozenset()
         decision = decide(message, classification, history, runtime.policy, capabilities, now)
-        if not decision.open_case:
-            if message.edited:
-                await self._note_cleaned_edit(message)
+        if not decision.open_case:  # defensive: history never turns a case into a pass
             return
         case = await self._store.open_case(self._new_case(message, classification, decision))
         actions = self._finalise_actions(decision, case, message, runtime)

@@ -138,3 +138,20 @@ async def test_edit_that_turns_abusive_is_judged_and_clean_edit_is_noted(open_ch
     notes = await channel.app.store.list_notes("demo", "anna")
     assert [note.case_number for note in notes] == [1]
     assert "edited" in notes[0].text
+
+
+async def test_messages_that_pass_never_touch_the_store(open_channel, monkeypatch):
+    channel = await open_channel()
+    claimed: list[str] = []
+    original = channel.app.store.claim_message
+
+    async def recording_claim(key, now):
+        claimed.append(key)
+        return await original(key, now)
+
+    monkeypatch.setattr(channel.app.store, "claim_message", recording_claim)
+    for text in CRITICISM:
+        await channel.console.post("customer", text)
+    assert claimed == []
+    await channel.console.post("offender", "You are a useless idiot")
+    assert len(claimed) == 1
