@@ -437,3 +437,24 @@ async def test_a_failing_sink_does_not_stop_the_updates(
 
     assert delivered == ["boom", "after the bug"]
     assert adapter.handled_update_id == fake.last_update_id
+
+
+async def test_member_status_is_cached_for_a_minute(fake: FakeBotApi) -> None:
+    now = [0.0]
+    sink = RecordingSink()
+    adapter = TelegramAdapter(make_config(fake), monotonic=lambda: now[0])
+    await adapter.start(sink)
+    try:
+        fake.push_command(GROUP, ADMIN, "/status")
+        await sink.wait(commands=1)
+        now[0] = 59.0
+        fake.push_command(GROUP, ADMIN, "/status")
+        await sink.wait(commands=2)
+        now[0] = 61.0
+        fake.push_command(GROUP, ADMIN, "/status")
+        await sink.wait(commands=3)
+    finally:
+        await adapter.stop()
+
+    asked = [c for c in fake.calls_to("getChatMember") if c["user_id"] == ADMIN["id"]]
+    assert len(asked) == 2  # at 0 s and again after the 60 s cache expired
