@@ -53,7 +53,10 @@ def build_adapters(
         adapters["discord"] = module.DiscordAdapter(discord_config, clock=clock)
     if sections.telegram.enabled:
         module = _optional_module("adapters.telegram", "telegram")
-        offset_path = Path(config.bot_path).parent / "telegram-offset.json"
+        # Next to a SQLite database; with PostgreSQL, next to the bot file.
+        offset_path = module.offset_path_for_database(config.bot.database.url) or (
+            Path(config.bot_path).parent / "telegram.offset"
+        )
         telegram_config = module.TelegramAdapterConfig.from_settings(
             sections.telegram, offset_path=offset_path
         )
