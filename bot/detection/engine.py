@@ -30,7 +30,8 @@ from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, L
 __all__ = ["DetectionEngine", "ModelFileError", "Thresholds", "decide"]
 
 Thresholds = Mapping[tuple[Category, Language], float]
-# On equal scores the more serious category is reported (a threat outranks an insult).
+# Among the categories over their threshold the most serious is reported (a threat that comes
+# with an insult is a threat), as the community policy does with its points.
 SEVERITY = {
     Category.THREAT: 4,
     Category.HATE: 3,
@@ -42,7 +43,7 @@ STAGE_EMPTY, STAGE_RULES, STAGE_LIGHT, STAGE_ENCODER = "empty", "rules", "light"
 
 
 def decide(classification: Classification, thresholds: Thresholds) -> CategoryScore | None:
-    """The flagged category (highest score among those over their threshold), or None."""
+    """The flagged category (the most serious among those over their threshold), or None."""
     best: CategoryScore | None = None
     for item in classification.scores:
         limit = thresholds.get((item.category, classification.lang))
@@ -50,10 +51,26 @@ def decide(classification: Classification, thresholds: Thresholds) -> CategorySc
             limit = thresholds.get((item.category, Language.UNKNOWN), 0.5)
         if item.score >= limit and (
             best is None
-            or (item.score, SEVERITY[item.category]) > (best.score, SEVERITY[best.category])
+            or (SEVERITY[item.category], item.score) > (SEVERITY[best.category], best.score)
         ):
             best = item
     return best
+
+
+DECISION_POINT = 0.5
+_JUST_BELOW = 0.4999
+
+
+def rescale(raw: float, boundary: float) -> float:
+    """Map a raw model score to 0..1 so that ``boundary`` lands exactly on DECISION_POINT.
+
+    Piecewise linear and monotonic: [0, boundary) -> [0, 0.5), [boundary, 1] -> [0.5, 1].
+    """
+    raw = min(1.0, max(0.0, raw))
+    boundary = min(0.999, max(0.001, boundary))
+    if raw < boundary:
+        return min(round(raw / boundary * DECISION_POINT, 4), _JUST_BELOW)
+    return round(DECISION_POINT + (raw - boundary) / (1 - boundary) * DECISION_POINT, 4)
 
 
 class DetectionEngine:
@@ -98,10 +115,26 @@ class DetectionEngine:
         self._encoder().encode(["warm up"])
 
     def default_thresholds(self) -> dict[tuple[Category, Language], float]:
-        """Per (category, language) thresholds chosen on dev (Language.UNKNOWN: the fallback)."""
+        """Per (category, language) thresholds of the scores this engine returns.
+
+        Scores are rescaled so that the boundary chosen on the development set sits at
+        ``DECISION_POINT`` (0.5) for every category and language: community configs then speak
+        one scale (0.5 = the tuned default; higher = stricter about acting).
+        """
+        return {(cat, Language(lang)): DECISION_POINT for (cat, lang) in self._model.thresholds}
+
+    def raw_thresholds(self) -> dict[tuple[Category, Language], float]:
+        """The model's own thresholds chosen on dev, before rescaling (for reports)."""
         return {
             (cat, Language(lang)): value for (cat, lang), value in self._model.thresholds.items()
         }
+
+    def _boundary(self, category: Category, lang: Language) -> float:
+        thresholds = self._model.thresholds
+        value = thresholds.get((category, lang.value))
+        if value is None:
+            value = thresholds.get((category, Language.UNKNOWN.value), DECISION_POINT)
+        return float(value)
 
     @property
     def manifest(self) -> Mapping[str, object]:
@@ -160,7 +193,8 @@ class DetectionEngine:
         items = []
         for index, category in enumerate(self._model.categories):
             hits = analysis.hits_for(category)
-            score = round(float(scores[index]), 4)
+            raw = float(scores[index])
+            score = rescale(raw, self._boundary(category, analysis.lang))
             items.append(
                 CategoryScore(
                     category=category,

@@ -26,7 +26,7 @@ from bot.pipeline.levels import UnknownCommandError, required_level, resolve_com
 from bot.pipeline.rules import MessageRules, resolve_rules
 from bot.settings.community import CommunityPolicy
 from bot.settings.notice_models import NoticeKind
-from bot.verdicts import Category, Classification
+from bot.verdicts import Category, CategoryScore, Classification
 
 __all__ = [
     "UnknownCommandError",
@@ -99,6 +99,18 @@ def decide(
     )
 
 
+def _has_evidence(item: CategoryScore) -> bool:
+    """True when a rule or a custom term (not only the model) supports the score."""
+    return bool(item.spans)
+
+
+def _may_act(item: CategoryScore, policy: CommunityPolicy) -> bool:
+    """Over-threshold verdicts act when backed by a rule, or by a confident model score in a
+    category the community lets the model act on alone."""
+    gate = policy.detection.model_only
+    return _has_evidence(item) or (item.category in gate.categories and item.score >= gate.act_at)
+
+
 def _worst_hit(
     classification: Classification, rules: MessageRules, policy: CommunityPolicy
 ) -> tuple[Category, float] | None:
@@ -106,7 +118,9 @@ def _worst_hit(
     hits = [
         (item.category, item.score)
         for item in classification.scores
-        if item.category not in rules.disabled and item.score >= rules.thresholds.of(item.category)
+        if item.category not in rules.disabled
+        and item.score >= rules.thresholds.of(item.category)
+        and _may_act(item, policy)
     ]
     if not hits:
         return None
@@ -124,22 +138,34 @@ def _review_or_allow(
     capabilities: frozenset[Capability],
 ) -> Decision:
     in_band = []
+    model_only = False
     for item in classification.scores:
-        low = policy.detection.review_low.of(item.category)
-        if item.category in rules.disabled or low is None:
+        if item.category in rules.disabled:
             continue
-        if low <= item.score < rules.thresholds.of(item.category):
+        if item.score >= rules.thresholds.of(item.category):  # over, but model-only: review
+            in_band.append((item.score, -_SEVERITY.index(item.category), item.category))
+            continue
+        low = policy.detection.review_low.of(item.category)
+        if low is not None and low <= item.score:
             in_band.append((item.score, -_SEVERITY.index(item.category), item.category))
     if not in_band:
         return Decision.allow()
     score, _, category = max(in_band)
     threshold = rules.thresholds.of(category)
-    reason = f"review band: {category.value} {score:.2f} < threshold {threshold:.2f}"
+    if score >= threshold:
+        model_only = True
+        reason = (
+            f"model-only verdict: {category.value} {score:.2f} >= threshold {threshold:.2f} "
+            "without rule evidence; a moderator decides"
+        )
+    else:
+        reason = f"review band: {category.value} {score:.2f} < threshold {threshold:.2f}"
     actions: tuple[AlertModerators, ...] = ()
     if Capability.ALERT in capabilities:
         text = (
             f"Please review: possible {category.value} ({score:.2f}, acting at "
-            f"{threshold:.2f}) by {message.author.display_name}. Nothing was done."
+            f"{threshold:.2f}{', model only' if model_only else ''}) by "
+            f"{message.author.display_name}. Nothing was done."
         )
         actions = (
             AlertModerators(message.community, text, review=True, message=message_ref_of(message)),

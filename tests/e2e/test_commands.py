@@ -41,7 +41,9 @@ async def test_refusals(open_channel, user, line, refusal):
 
 async def test_notice_command_is_the_community_managers_gesture(open_channel):
     channel = await open_channel()
-    message = await channel.console.post("kevin", "Jullie zijn allemaal zo traag, echt")
+    message = await channel.console.post(
+        "kevin", "Het is de derde keer deze week dat de bus niet komt, echt"
+    )
     assert channel.console.pop_actions() == []  # criticism: the bot leaves it
     reply = await channel.console.command("helper", f"/notice #{message.message_id}")
     assert reply.ok

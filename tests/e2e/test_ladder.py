@@ -155,3 +155,28 @@ async def test_messages_that_pass_never_touch_the_store(open_channel, monkeypatc
     assert claimed == []
     await channel.console.post("offender", "You are a useless idiot")
     assert len(claimed) == 1
+
+
+# Angry customers the learned model once scored high on its own (trolling 0.93, sexual 0.93...):
+# with no rule evidence such verdicts go to a moderator, and nobody is punished for criticism.
+CUSTOMER_FURY = [
+    "Jullie zijn allemaal zo traag, echt",
+    "Die Schiedsrichter waren heute eine Katastrophe",
+    "Ik ben het echt beu met jullie",
+    "Vous êtes vraiment nuls chez Proximus",
+    "Ihr seid echt unfähig bei der Bahn",
+    "C'est une honte, la SNCB se fout de nous",
+    "You guys are useless, fix the app",
+    "Wat een prutsers zijn jullie bij De Lijn",
+]
+
+
+async def test_furious_customers_are_never_punished(open_channel):
+    channel = await open_channel()
+    for index, text in enumerate(CUSTOMER_FURY):
+        channel.clock.advance(timedelta(minutes=1))
+        await channel.console.post(f"customer{index}", text)
+    actions = channel.console.pop_actions()
+    assert all(isinstance(a, AlertModerators) and a.review for a in actions)
+    for case in await channel.app.store.list_cases("demo"):
+        assert case.points == 0

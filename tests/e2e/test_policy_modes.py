@@ -39,7 +39,7 @@ async def test_moderators_are_exempt_by_level(open_channel):
 
 
 async def test_uncertain_verdict_goes_to_review_not_to_action(open_channel):
-    # thresholds raised so a clear insult (score ~1.0) lands in the review band only
+    # thresholds raised so a clear insult (score 0.98) lands in the review band only
     channel = await open_channel(
         detection={
             "thresholds": {
@@ -52,7 +52,7 @@ async def test_uncertain_verdict_goes_to_review_not_to_action(open_channel):
             "review_low": {"insult": 0.5},
         }
     )
-    await channel.console.post("someone", "You are a useless idiot")
+    await channel.console.post("someone", "Vuile idioot, jij")
     actions = channel.console.pop_actions()
     assert [type(a).__name__ for a in actions] == ["AlertModerators"]
     assert actions[0].review

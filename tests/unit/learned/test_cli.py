@@ -185,7 +185,7 @@ def test_config_brings_custom_terms_and_thresholds(
         "key: test\n"
         "display_name: Test\n"
         "detection:\n"
-        "  thresholds: {trolling: 0.0001, sexual: 0.0001}\n"
+        "  thresholds: {trolling: 0.0001}\n"
         "  custom_terms:\n"
         "    deny:\n"
         "      insult: [blorptoad]\n",

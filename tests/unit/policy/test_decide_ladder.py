@@ -203,3 +203,30 @@ def test_notice_replies_to_the_message_and_warn_reaches_the_member() -> None:
     assert warn.member.user_id == "u1"
     assert warn.channel_id == "t9"
     assert warn.text.startswith("Jan, dit is een waarschuwing")
+
+
+@pytest.mark.parametrize(
+    ("category", "score", "acts"),
+    [
+        ("insult", 0.95, True),  # confident model-only insult: the community lets it act
+        ("insult", 0.85, True),
+        ("insult", 0.81, True),
+        ("hate", 0.79, False),  # over the 0.75 threshold but under act_at 0.8: review
+        ("trolling", 0.99, False),  # trolling never acts on the model alone
+        ("sexual", 0.95, False),
+    ],
+)
+def test_model_only_verdicts_act_only_when_allowed(category, score, acts):
+    decision = decide(
+        make_message(),
+        classified(evidence=False, **{category: score}),
+        MemberHistory(),
+        make_policy(),
+        ALL,
+        NOW,
+    )
+    assert decision.open_case
+    assert decision.review is not acts
+    if not acts:
+        assert "model-only verdict" in decision.reason
+        assert kinds(decision) == ["alert"]
