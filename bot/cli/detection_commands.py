@@ -71,17 +71,17 @@ def _classify(arguments: argparse.Namespace) -> int:
     if arguments.format == "text" and arguments.text is None:
         return _fail("classify needs a text (or --format jsonl to read JSON lines from stdin)")
     try:
-        engine, thresholds = _engine(arguments)
+        engine, thresholds, gate = _engine(arguments)
     except (ModelFileError, PolicyError) as error:
         return _fail(str(error))
     if arguments.format == "jsonl":
         from tqdm import tqdm
 
         lines = tqdm(sys.stdin, desc="classifying", unit="line", disable=arguments.no_progress)
-        write_stream(sys.stdout, classify_stream(lines, engine, thresholds))
+        write_stream(sys.stdout, classify_stream(lines, engine, thresholds, gate))
         return 0
     classification = engine.classify(arguments.text)
-    verdict = verdict_of(classification, thresholds)
+    verdict = verdict_of(classification, thresholds, gate)
     head = f"FLAGGED: {verdict.category}" if verdict.flagged else "ok (not flagged)"
     print(f"{head}  score={verdict.score:.2f}  lang={verdict.lang}")
     for item in sorted(classification.scores, key=lambda s: -s.score):
@@ -101,9 +101,9 @@ def _scan(arguments: argparse.Namespace) -> int:
         "jsonl" if arguments.file.suffix in (".jsonl", ".ndjson") else "csv"
     )
     try:
-        engine, thresholds = _engine(arguments)
+        engine, thresholds, gate = _engine(arguments)
         columns, rows = read_rows(arguments.file, arguments.text_column, file_format)
-        results = scan(rows, engine, thresholds, progress=not arguments.no_progress)
+        results = scan(rows, engine, thresholds, progress=not arguments.no_progress, gate=gate)
         arguments.out.mkdir(parents=True, exist_ok=True)
         write_csv(arguments.out / "scan.csv", columns, results)
         write_html(arguments.out / "scan.html", arguments.file, results)
@@ -126,7 +126,8 @@ def _eval(arguments: argparse.Namespace) -> int:
 
     try:
         samples = load_jsonl(arguments.file)
-        engine, thresholds = _engine(arguments)
+        # eval measures the classifier itself: thresholds only, no model-only gate
+        engine, thresholds, _gate = _engine(arguments)
     except (ModelFileError, PolicyError, CorpusError) as error:
         return _fail(str(error))
     outcomes = evaluate(samples, engine, thresholds, progress=not arguments.no_progress)

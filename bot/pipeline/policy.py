@@ -26,7 +26,7 @@ from bot.pipeline.levels import UnknownCommandError, required_level, resolve_com
 from bot.pipeline.rules import MessageRules, resolve_rules
 from bot.settings.community import CommunityPolicy
 from bot.settings.notice_models import NoticeKind
-from bot.verdicts import Category, CategoryScore, Classification
+from bot.verdicts import Category, Classification
 
 __all__ = [
     "UnknownCommandError",
@@ -99,18 +99,6 @@ def decide(
     )
 
 
-def _has_evidence(item: CategoryScore) -> bool:
-    """True when a rule or a custom term (not only the model) supports the score."""
-    return bool(item.spans)
-
-
-def _may_act(item: CategoryScore, policy: CommunityPolicy) -> bool:
-    """Over-threshold verdicts act when backed by a rule, or by a confident model score in a
-    category the community lets the model act on alone."""
-    gate = policy.detection.model_only
-    return _has_evidence(item) or (item.category in gate.categories and item.score >= gate.act_at)
-
-
 def _worst_hit(
     classification: Classification, rules: MessageRules, policy: CommunityPolicy
 ) -> tuple[Category, float] | None:
@@ -120,7 +108,7 @@ def _worst_hit(
         for item in classification.scores
         if item.category not in rules.disabled
         and item.score >= rules.thresholds.of(item.category)
-        and _may_act(item, policy)
+        and policy.detection.model_only.allows(item)
     ]
     if not hits:
         return None

@@ -9,7 +9,7 @@ import re2
 from pydantic import AfterValidator, Field, model_validator
 
 from bot.settings.common import ConfigLanguage, Probability, StrictModel
-from bot.verdicts import Category, CustomTerms
+from bot.verdicts import Category, CategoryScore, CustomTerms
 
 __all__ = [
     "CategoryThresholds",
@@ -97,6 +97,11 @@ class ModelOnlySettings(StrictModel):
 
     act_at: Probability = 0.8
     categories: tuple[Category, ...] = (Category.INSULT, Category.HATE, Category.THREAT)
+
+    def allows(self, item: CategoryScore) -> bool:
+        """May an over-threshold ``item`` act? Yes with rule/custom-term evidence (a matched
+        span), or for a confident model score in a category allowed to act on the model alone."""
+        return bool(item.spans) or (item.category in self.categories and item.score >= self.act_at)
 
 
 class DetectionSettings(StrictModel):

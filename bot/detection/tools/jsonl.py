@@ -8,6 +8,7 @@ from typing import TextIO
 
 from bot.detection.engine import DetectionEngine, Thresholds
 from bot.detection.tools.verdict import verdict_of
+from bot.settings.detection_models import ModelOnlySettings
 
 __all__ = ["classify_stream", "parse_line"]
 
@@ -33,7 +34,10 @@ def parse_line(line: str) -> tuple[object, str | None, str | None]:
 
 
 def classify_stream(
-    lines: Iterable[str], engine: DetectionEngine, thresholds: Thresholds
+    lines: Iterable[str],
+    engine: DetectionEngine,
+    thresholds: Thresholds,
+    gate: ModelOnlySettings | None = None,
 ) -> Iterator[dict[str, object]]:
     """Yield one output object per non-blank input line, batching the engine calls."""
     pending: list[tuple[int, object, str | None, str | None]] = []
@@ -42,15 +46,16 @@ def classify_stream(
             continue
         pending.append((number, *parse_line(line)))
         if len(pending) >= BATCH:
-            yield from _flush(pending, engine, thresholds)
+            yield from _flush(pending, engine, thresholds, gate)
             pending = []
-    yield from _flush(pending, engine, thresholds)
+    yield from _flush(pending, engine, thresholds, gate)
 
 
 def _flush(
     pending: list[tuple[int, object, str | None, str | None]],
     engine: DetectionEngine,
     thresholds: Thresholds,
+    gate: ModelOnlySettings | None = None,
 ) -> Iterator[dict[str, object]]:
     texts = [text for _, _, text, _ in pending if text is not None]
     classified = iter(engine.classify_many(texts))
@@ -58,7 +63,7 @@ def _flush(
         if text is None:
             yield {"id": item_id, "line": number, "error": error or "unusable line"}
         else:
-            yield verdict_of(next(classified), thresholds).as_json(item_id)
+            yield verdict_of(next(classified), thresholds, gate).as_json(item_id)
 
 
 def write_stream(out: TextIO, items: Iterable[dict[str, object]]) -> int:

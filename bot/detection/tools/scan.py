@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from bot.detection.engine import DetectionEngine, Thresholds
 from bot.detection.tools.verdict import Verdict, verdict_of
+from bot.settings.detection_models import ModelOnlySettings
 
 __all__ = ["ScanError", "ScanRow", "read_rows", "scan", "write_html"]
 
@@ -85,7 +86,11 @@ def _jsonl_rows(handle: TextIO, column: str) -> Iterator[ScanRow]:
 
 
 def scan(
-    rows: Iterator[ScanRow], engine: DetectionEngine, thresholds: Thresholds, progress: bool = True
+    rows: Iterator[ScanRow],
+    engine: DetectionEngine,
+    thresholds: Thresholds,
+    progress: bool = True,
+    gate: ModelOnlySettings | None = None,
 ) -> list[tuple[ScanRow, Verdict | None]]:
     results: list[tuple[ScanRow, Verdict | None]] = []
     batch: list[ScanRow] = []
@@ -93,22 +98,25 @@ def scan(
     for row in rows:
         batch.append(row)
         if len(batch) >= BATCH:
-            results.extend(_score(batch, engine, thresholds))
+            results.extend(_score(batch, engine, thresholds, gate))
             bar.update(len(batch))
             batch = []
-    results.extend(_score(batch, engine, thresholds))
+    results.extend(_score(batch, engine, thresholds, gate))
     bar.update(len(batch))
     bar.close()
     return results
 
 
 def _score(
-    batch: Sequence[ScanRow], engine: DetectionEngine, thresholds: Thresholds
+    batch: Sequence[ScanRow],
+    engine: DetectionEngine,
+    thresholds: Thresholds,
+    gate: ModelOnlySettings | None = None,
 ) -> list[tuple[ScanRow, Verdict | None]]:
     texts = [row.text for row in batch if row.text is not None]
     verdicts = iter(engine.classify_many(texts))
     return [
-        (row, verdict_of(next(verdicts), thresholds) if row.text is not None else None)
+        (row, verdict_of(next(verdicts), thresholds, gate) if row.text is not None else None)
         for row in batch
     ]
 

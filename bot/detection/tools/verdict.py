@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.detection.engine import DetectionEngine, Thresholds, decide
+from bot.settings.detection_models import ModelOnlySettings
 from bot.verdicts import Category, Classification, CustomTerms, Language
 
 __all__ = ["PolicyError", "Verdict", "engine_and_thresholds", "verdict_of"]
@@ -34,12 +35,31 @@ class Verdict:
         }
 
 
-def verdict_of(classification: Classification, thresholds: Thresholds) -> Verdict:
-    flagged = decide(classification, thresholds)
-    shown = flagged or classification.top()
+def verdict_of(
+    classification: Classification,
+    thresholds: Thresholds,
+    gate: ModelOnlySettings | None = None,
+) -> Verdict:
+    """Flag as the bot would: over its threshold, and (with ``gate``) allowed to act on it.
+
+    A verdict over its threshold that the gate holds back (no rule evidence) is not flagged:
+    the bot sends it to moderators for review, and the reasons say so.
+    """
+    over = decide(classification, thresholds)
+    flagged = over
+    review: tuple[str, ...] = ()
+    if over is not None and gate is not None and not gate.allows(over):
+        allowed = replace(
+            classification,
+            scores=tuple(item for item in classification.scores if gate.allows(item)),
+        )
+        flagged = decide(allowed, thresholds)
+        if flagged is None:
+            review = (f"review:model-only {over.category.value}",)
+    shown = flagged or over or classification.top()
     if shown is None:
         return Verdict(False, None, 0.0, classification.lang.value, ())
-    reasons = tuple(r for r in shown.reasons if not r.startswith("stage:"))
+    reasons = (*(r for r in shown.reasons if not r.startswith("stage:")), *review)
     return Verdict(
         flagged=flagged is not None,
         category=flagged.category.value if flagged else None,
@@ -51,15 +71,16 @@ def verdict_of(classification: Classification, thresholds: Thresholds) -> Verdic
 
 def engine_and_thresholds(
     models_dir: Path | None, config: Path | None
-) -> tuple[DetectionEngine, Thresholds]:
-    """The engine (with the community's custom terms) and the thresholds to flag with.
+) -> tuple[DetectionEngine, Thresholds, ModelOnlySettings]:
+    """The engine (with the community's custom terms), the thresholds to flag with and the
+    model-only gate, as the bot applies them.
 
-    Without ``config``: the shipped defaults chosen on the dev set. With it: the community's
-    thresholds (per language when it sets them), loaded with ``bot.settings``.
+    Without ``config``: the engine's defaults and the default gate. With it: the community's
+    thresholds (per language when it sets them) and gate, loaded with ``bot.settings``.
     """
     if config is None:
         engine = DetectionEngine.load(models_dir)
-        return engine, engine.default_thresholds()
+        return engine, engine.default_thresholds(), ModelOnlySettings()
     from bot.settings import ConfigError, load_community_policy
 
     try:
@@ -74,4 +95,4 @@ def engine_and_thresholds(
         for category in Category
         for lang in Language
     }
-    return engine, thresholds
+    return engine, thresholds, detection.model_only

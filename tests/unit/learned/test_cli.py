@@ -186,6 +186,7 @@ def test_config_brings_custom_terms_and_thresholds(
         "display_name: Test\n"
         "detection:\n"
         "  thresholds: {trolling: 0.0001}\n"
+        "  model_only: {act_at: 0.0001, categories: [trolling, insult]}\n"
         "  custom_terms:\n"
         "    deny:\n"
         "      insult: [blorptoad]\n",

@@ -1,0 +1,39 @@
+"""The CLI flags as the bot acts: model-only verdicts held back by the gate are not flagged."""
+
+from __future__ import annotations
+
+from bot.detection.tools.verdict import verdict_of
+from bot.settings.detection_models import ModelOnlySettings
+from bot.verdicts import Category, CategoryScore, Classification, Language, Span
+
+THRESHOLDS = {(category, Language.UNKNOWN): 0.5 for category in Category}
+SPAN = (Span(0, 5, "idiot"),)
+
+
+def _classified(*scores: CategoryScore) -> Classification:
+    return Classification(Language.NL, scores)
+
+
+def test_model_only_trolling_is_sent_to_review_not_flagged():
+    verdict = verdict_of(
+        _classified(CategoryScore(Category.TROLLING, 0.93)), THRESHOLDS, ModelOnlySettings()
+    )
+    assert not verdict.flagged
+    assert "review:model-only trolling" in verdict.reasons
+    assert verdict_of(_classified(CategoryScore(Category.TROLLING, 0.93)), THRESHOLDS).flagged
+
+
+def test_rule_backed_or_confident_allowed_categories_are_flagged():
+    gate = ModelOnlySettings()
+    backed = _classified(CategoryScore(Category.TROLLING, 0.6, spans=SPAN))
+    assert verdict_of(backed, THRESHOLDS, gate).category == "trolling"
+    confident = _classified(CategoryScore(Category.INSULT, 0.85))
+    assert verdict_of(confident, THRESHOLDS, gate).category == "insult"
+
+
+def test_gate_falls_back_to_an_allowed_category():
+    both = _classified(
+        CategoryScore(Category.SEXUAL, 0.9), CategoryScore(Category.INSULT, 0.7, spans=SPAN)
+    )
+    verdict = verdict_of(both, THRESHOLDS, ModelOnlySettings())
+    assert verdict.category == "insult"
