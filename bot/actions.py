@@ -183,3 +183,6 @@ class ActionOutcome:
     detail: str = ""
     retryable: bool = False
     retry_after_seconds: float | None = None
+    # A platform may apply less than asked (Discord timeouts stop at 28 days): the end it
+    # really applied, so the scheduler can re-apply the rest.
+    applied_until: datetime | None = None

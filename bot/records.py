@@ -33,6 +33,7 @@ class CaseStatus(StrEnum):
 class ScheduledKind(StrEnum):
     UNMUTE = "unmute"
     UNBAN = "unban"
+    REAPPLY_MUTE = "reapply_mute"  # a mute longer than the platform allows, renewed in steps
 
 
 @dataclass(frozen=True, slots=True)

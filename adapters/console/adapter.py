@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 
 from adapters.console.parse import CommandLineError, parse_command_line
@@ -63,6 +63,7 @@ class ConsoleAdapter:
         users: Mapping[str, ConsoleUser] | None = None,
         output: Callable[[str], None] | None = None,
         capabilities: frozenset[Capability] | None = None,
+        max_mute: timedelta | None = None,
     ) -> None:
         self._community = community
         self._clock = clock
@@ -70,6 +71,7 @@ class ConsoleAdapter:
         self._users = dict(users or {})
         self._output = output
         self._capabilities = capabilities or frozenset(Capability)
+        self._max_mute = max_mute  # emulates a platform cap such as Discord's 28 days
         self._sink: EventSink | None = None
         self._next_id = 0
         self.messages: dict[str, Message] = {}
@@ -183,8 +185,13 @@ class ConsoleAdapter:
         elif isinstance(action, Warn):
             self._say(f"   [bot warns {action.member.user_id}] {action.text}")
         elif isinstance(action, Mute):
-            self._muted_until[action.member.user_id] = action.until
-            self._say(f"   [bot mutes {action.member.user_id} until {action.until:%Y-%m-%d %H:%M}]")
+            applied = action.until
+            if self._max_mute is not None:
+                applied = min(applied, self._clock.now() + self._max_mute)
+            self._muted_until[action.member.user_id] = applied
+            self._say(f"   [bot mutes {action.member.user_id} until {applied:%Y-%m-%d %H:%M}]")
+            if applied < action.until:
+                return ActionOutcome(ok=True, detail="mute capped", applied_until=applied)
         elif isinstance(action, Unmute):
             self._muted_until.pop(action.member.user_id, None)
             self._say(f"   [bot unmutes {action.member.user_id}]")

@@ -39,6 +39,17 @@ __all__ = ["MAX_TIMEOUT", "ActionExecutor", "PermanentActionError"]
 _log = logging.getLogger(__name__)
 
 MAX_TIMEOUT = timedelta(days=28)
+
+
+class _AppliedUntil(str):
+    """An outcome detail that also says until when a capped mute really runs."""
+
+    applied_until: datetime
+
+    def __new__(cls, detail: str, applied_until: datetime) -> _AppliedUntil:
+        instance = super().__new__(cls, detail)
+        instance.applied_until = applied_until
+        return instance
 # Discord measures the 28 days from its own clock: stay a little under to survive clock skew.
 _TIMEOUT_SAFETY = timedelta(minutes=5)
 MAX_PURGE_SECONDS = 7 * 24 * 3600
@@ -120,7 +131,8 @@ class ActionExecutor:
         for attempt in range(1, attempts + 1):
             try:
                 detail = await self._run_once(name, action)
-                return ActionOutcome(ok=True, detail=detail)
+                applied = detail.applied_until if isinstance(detail, _AppliedUntil) else None
+                return ActionOutcome(ok=True, detail=str(detail), applied_until=applied)
             except _Retryable as transient:
                 wait = transient.retry_after
                 if wait is None:
@@ -276,9 +288,10 @@ class ActionExecutor:
             communication_disabled_until=until.isoformat(),
         )
         if until < action.until:
-            return (
+            return _AppliedUntil(
                 f"timeout capped at Discord's 28-day limit (until {until.isoformat()}); "
-                f"the scheduler must re-apply it to reach {action.until.isoformat()}"
+                f"the scheduler re-applies it to reach {action.until.isoformat()}",
+                until,
             )
         return f"timed out until {until.isoformat()}"
 

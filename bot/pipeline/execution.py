@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from bot.actions import (
     REQUIRED_CAPABILITY,
@@ -25,7 +26,10 @@ from bot.actions import (
 from bot.ports import Clock, PlatformAdapter, Store
 from bot.records import BOT_ACTOR, AuditEntry, CaseRecord, ScheduledKind
 
-__all__ = ["ActionExecutor", "RetryPolicy"]
+__all__ = ["REAPPLY_MARGIN", "ActionExecutor", "RetryPolicy"]
+
+# How long before a platform-capped mute runs out the scheduler renews it.
+REAPPLY_MARGIN = timedelta(hours=1)
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +74,7 @@ class ActionExecutor:
             outcomes.append(outcome)
             await self._record(action, outcome, case, actor)
             if outcome.ok:
-                await self._track_sanction(platform, action, case)
+                await self._track_sanction(platform, action, case, outcome)
             elif adapter is not None and not isinstance(action, AlertModerators):
                 await self._report_failure(adapter, action, outcome, case)
         return outcomes
@@ -141,7 +145,9 @@ class ActionExecutor:
         except Exception:
             log.exception("could not report a failed action to the mod log")
 
-    async def _track_sanction(self, platform: str, action: Action, case: CaseRecord | None) -> None:
+    async def _track_sanction(
+        self, platform: str, action: Action, case: CaseRecord | None, outcome: ActionOutcome
+    ) -> None:
         if not isinstance(action, Mute | Unmute | Ban | Unban):
             return
         member = action.member
@@ -159,13 +165,28 @@ class ActionExecutor:
                 action.until,
                 case_number,
             )
+            applied = outcome.applied_until
+            if applied is not None and applied < action.until:
+                # The platform capped the mute: renew it a little before the cap runs out.
+                renew_at = max(self._clock.now(), applied - REAPPLY_MARGIN)
+                await self._store.schedule(
+                    member.community,
+                    platform,
+                    member.user_id,
+                    ScheduledKind.REAPPLY_MUTE,
+                    renew_at,
+                    case_number,
+                )
+            else:
+                await self._store.cancel_scheduled(
+                    member.community, member.user_id, ScheduledKind.REAPPLY_MUTE
+                )
         elif isinstance(action, Unmute):
             await self._store.set_sanction(
                 member.community, member.user_id, replace(state, muted_until=None)
             )
-            await self._store.cancel_scheduled(
-                member.community, member.user_id, ScheduledKind.UNMUTE
-            )
+            for kind in (ScheduledKind.UNMUTE, ScheduledKind.REAPPLY_MUTE):
+                await self._store.cancel_scheduled(member.community, member.user_id, kind)
         elif isinstance(action, Ban):
             if action.until is None:
                 new_state = replace(state, banned_forever=True, banned_until=None)

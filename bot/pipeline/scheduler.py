@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.actions import ActionOutcome, MemberRef, Unban, Unmute
+from bot.actions import ActionOutcome, MemberRef, Mute, Unban, Unmute
 from bot.pipeline.execution import ActionExecutor
 from bot.ports import Clock, Store
 from bot.records import BOT_ACTOR, AuditEntry, RetentionPolicy, ScheduledAction, ScheduledKind
@@ -93,7 +93,12 @@ class Scheduler:
             ):
                 await self._skip(item, now, "a later or permanent ban is in force")
                 return False
-            action: Unban | Unmute = Unban(member=member, reason=_reason(item))
+            action: Unban | Unmute | Mute = Unban(member=member, reason=_reason(item))
+        elif item.kind is ScheduledKind.REAPPLY_MUTE:
+            if sanction.muted_until is None or sanction.muted_until <= now:
+                await self._skip(item, now, "the mute is over or was lifted")
+                return False
+            action = Mute(member=member, until=sanction.muted_until, reason=_reason(item))
         else:
             if sanction.muted_until is not None and sanction.muted_until > now:
                 await self._skip(item, now, "a later mute is in force")

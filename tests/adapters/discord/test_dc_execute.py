@@ -145,7 +145,17 @@ async def test_mute_longer_than_28_days_is_capped(
     sent = fake.requests_to("PATCH", MEMBER_PATH)[0].json["communication_disabled_until"]
     assert sent < (clock.now() + timedelta(days=28)).isoformat()
     assert sent > (clock.now() + timedelta(days=27, hours=23)).isoformat()
-    assert "scheduler must re-apply" in outcome.detail
+    assert "scheduler re-applies" in outcome.detail
+    assert outcome.applied_until is not None
+    assert outcome.applied_until.isoformat() == sent  # the core renews from this end
+
+
+async def test_mute_within_28_days_reports_no_cap(
+    fake: FakeDiscord, adapter: DiscordAdapter, clock: FrozenClock
+) -> None:
+    outcome = await adapter.execute(Mute(MEMBER, clock.now() + timedelta(days=3)))
+    assert outcome.ok
+    assert outcome.applied_until is None
 
 
 async def test_mute_in_the_past_is_refused(adapter: DiscordAdapter, clock: FrozenClock) -> None:
