@@ -50,6 +50,8 @@ class _AppliedUntil(str):
         instance = super().__new__(cls, detail)
         instance.applied_until = applied_until
         return instance
+
+
 # Discord measures the 28 days from its own clock: stay a little under to survive clock skew.
 _TIMEOUT_SAFETY = timedelta(minutes=5)
 MAX_PURGE_SECONDS = 7 * 24 * 3600

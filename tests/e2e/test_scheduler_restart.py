@@ -70,9 +70,7 @@ async def test_mute_longer_than_the_platform_cap_is_renewed_until_it_ends(tmp_pa
     from bot.settings import default_config_path, load_all
 
     clock = FrozenClock()
-    console = ConsoleAdapter(
-        "demo", clock, users=DEMO_CONSOLE_USERS, max_mute=timedelta(days=28)
-    )
+    console = ConsoleAdapter("demo", clock, users=DEMO_CONSOLE_USERS, max_mute=timedelta(days=28))
     app = PasiciApp(
         with_database(load_all(default_config_path()), tmp_path / "db.sqlite3"),
         clock=clock,
