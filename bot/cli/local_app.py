@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from adapters.console import ConsoleAdapter
 from bot.app import PasiciApp
@@ -33,8 +34,12 @@ def local_app(
     output: Callable[[str], None] | None,
     clock: Clock | None = None,
     engine: DetectionEngine | None = None,
+    console_options: Mapping[str, Any] | None = None,
 ) -> tuple[PasiciApp, ConsoleAdapter]:
-    """A PasiciApp whose only adapter is a console channel, on the given SQLite file."""
+    """A PasiciApp whose only adapter is a console channel, on the given SQLite file.
+
+    ``console_options`` go to the ConsoleAdapter (e.g. ``capabilities``, ``max_mute``).
+    """
     clock = clock or FrozenClock()
     console = ConsoleAdapter(
         config.console_community,
@@ -42,6 +47,7 @@ def local_app(
         channel=config.bot.adapters.console.channel,
         users=DEMO_CONSOLE_USERS,
         output=output,
+        **(console_options or {}),
     )
     app = PasiciApp(
         with_database(config, database_file),

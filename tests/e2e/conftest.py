@@ -62,6 +62,7 @@ async def open_channel(
         config: LoadedConfig | None = None,
         database: Path | None = None,
         clock: FrozenClock | None = None,
+        console_options: dict[str, object] | None = None,
         **changes: object,
     ) -> Channel:
         folder = tmp_path / f"app{len(started)}"
@@ -73,7 +74,9 @@ async def open_channel(
         transcript: list[str] = []
         clock = clock or FrozenClock()
         database = database or tmp_path / "pasici.sqlite3"
-        app, console = local_app(config, database, transcript.append, clock, engine)
+        app, console = local_app(
+            config, database, transcript.append, clock, engine, console_options
+        )
         await app.start()
         started.append(app)
         return Channel(app, console, clock, transcript, database)

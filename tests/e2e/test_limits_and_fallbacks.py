@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from adapters.console import ConsoleAdapter
 from bot.actions import Capability, DeleteMessage, Mute, SendNotice, Warn
-from bot.app import PasiciApp
-from bot.cli.local_app import with_database
-from bot.clock import FrozenClock
-from bot.settings import default_config_path, load_all
 
 
 async def test_notices_are_rate_limited_per_channel(open_channel):
@@ -24,31 +19,20 @@ async def test_notices_are_rate_limited_per_channel(open_channel):
     assert any(isinstance(a, SendNotice) for a in channel.console.pop_actions())
 
 
-async def test_adapter_without_mute_falls_back_to_delete_and_warn(tmp_path, engine):
-    clock = FrozenClock()
-    config = load_all(default_config_path())
-    console = ConsoleAdapter("demo", clock, capabilities=frozenset(Capability) - {Capability.MUTE})
-    app = PasiciApp(
-        with_database(config, tmp_path / "db.sqlite3"),
-        clock=clock,
-        adapters={"console": console},
-        engine=engine,
-        watch_config=False,
-        web=False,
+async def test_adapter_without_mute_falls_back_to_delete_and_warn(open_channel):
+    channel = await open_channel(
+        console_options={"capabilities": frozenset(Capability) - {Capability.MUTE}}
     )
-    await app.start()
-    try:
-        for text in ("You are a useless idiot", "Shut up you stupid moron", "You dumb cow"):
-            clock.advance(timedelta(minutes=1))
-            await console.post("kevin", text)
-        third = console.actions[-4:]
-        assert not any(isinstance(a, Mute) for a in console.actions)
-        assert any(isinstance(a, DeleteMessage) for a in third)
-        assert any(isinstance(a, Warn) for a in third)
-        (case,) = [c for c in await app.store.list_cases("demo", "kevin") if c.number == 3]
-        assert "mute" in case.reason
-    finally:
-        await app.stop()
+    console, clock = channel.console, channel.clock
+    for text in ("You are a useless idiot", "Shut up you stupid moron", "You dumb cow"):
+        clock.advance(timedelta(minutes=1))
+        await console.post("kevin", text)
+    third = console.actions[-4:]
+    assert not any(isinstance(a, Mute) for a in console.actions)
+    assert any(isinstance(a, DeleteMessage) for a in third)
+    assert any(isinstance(a, Warn) for a in third)
+    (case,) = [c for c in await channel.app.store.list_cases("demo", "kevin") if c.number == 3]
+    assert "mute" in case.reason
 
 
 async def test_scheduler_purges_message_text_past_retention(open_channel):

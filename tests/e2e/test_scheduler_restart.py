@@ -61,38 +61,21 @@ async def test_shorter_mute_expiry_does_not_lift_a_longer_mute(open_channel):
     assert channel.console.can_post("kevin") is None
 
 
-async def test_mute_longer_than_the_platform_cap_is_renewed_until_it_ends(tmp_path, engine):
-    from adapters.console import ConsoleAdapter
+async def test_mute_longer_than_the_platform_cap_is_renewed_until_it_ends(open_channel):
     from bot.actions import Mute
-    from bot.app import PasiciApp
-    from bot.app_adapters import DEMO_CONSOLE_USERS
-    from bot.cli.local_app import with_database
-    from bot.settings import default_config_path, load_all
 
-    clock = FrozenClock()
-    console = ConsoleAdapter("demo", clock, users=DEMO_CONSOLE_USERS, max_mute=timedelta(days=28))
-    app = PasiciApp(
-        with_database(load_all(default_config_path()), tmp_path / "db.sqlite3"),
-        clock=clock,
-        adapters={"console": console},
-        engine=engine,
-        watch_config=False,
-        web=False,
-    )
-    await app.start()
-    try:
-        start = clock.now()
-        assert (await console.command("cm", "/mute @kevin 60d long story")).ok
-        console.pop_actions()
-        renewals = []
-        for _ in range(70):  # day by day until the 60 days are over
-            clock.advance(timedelta(days=1))
-            await app.scheduler.run_due()
-            renewals += [a for a in console.pop_actions() if isinstance(a, Mute)]
-            if console.can_post("kevin") is None:
-                break
-        assert len(renewals) == 2  # at ~day 27 and ~day 54
-        assert all(a.until == start + timedelta(days=60) for a in renewals)
-        assert clock.now() - start == timedelta(days=60)  # free exactly when the mute ends
-    finally:
-        await app.stop()
+    channel = await open_channel(console_options={"max_mute": timedelta(days=28)})
+    console, clock = channel.console, channel.clock
+    start = clock.now()
+    assert (await console.command("cm", "/mute @kevin 60d long story")).ok
+    console.pop_actions()
+    renewals = []
+    for _ in range(70):  # day by day until the 60 days are over
+        clock.advance(timedelta(days=1))
+        await channel.app.scheduler.run_due()
+        renewals += [a for a in console.pop_actions() if isinstance(a, Mute)]
+        if console.can_post("kevin") is None:
+            break
+    assert len(renewals) == 2  # at ~day 27 and ~day 54
+    assert all(a.until == start + timedelta(days=60) for a in renewals)
+    assert clock.now() - start == timedelta(days=60)  # free exactly when the mute ends
