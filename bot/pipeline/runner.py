@@ -33,6 +33,16 @@ __all__ = ["CommandHandler", "CommunityRuntime", "Runner"]
 log = logging.getLogger(__name__)
 
 MAX_STORED_TEXT_CHARS = 10_000
+# At most this many queued messages of one community are classified in one call.
+MAX_BATCH = 64
+
+
+def classify_many(classifier: Classifier, texts: list[str]) -> list[Classification]:
+    """Batched when the classifier offers it (the detection engine does), else one by one."""
+    batched = getattr(classifier, "classify_many", None)
+    if callable(batched):
+        return list(batched(texts))
+    return [classifier.classify(text) for text in texts]
 
 
 @dataclass(slots=True)
@@ -67,6 +77,8 @@ class Runner:
         self._executor = executor
         self._commands = commands
         self._locks: dict[str, asyncio.Lock] = {}
+        self._queues: dict[str, list[tuple[Message, asyncio.Future[None]]]] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
         self.judged_count = 0
 
     def set_commands(self, commands: CommandHandler) -> None:
@@ -86,18 +98,56 @@ class Runner:
             return await self._commands.handle(call)
 
     async def on_message(self, message: Message) -> None:
-        runtime = self._communities.get(message.community)
-        if runtime is None:
+        """Judge ``message``; returns once it has been judged (and acted on).
+
+        Messages of a community queue up while one batch is judged; the next batch is then
+        classified in one call (the sentence encoder runs batched), and judged in order.
+        """
+        if message.community not in self._communities:
             log.warning("message for unknown community %r ignored", message.community)
             return
         if message.author.is_bot:
             return
-        async with self._lock(message.community):
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queues.setdefault(message.community, []).append((message, done))
+        worker = self._workers.get(message.community)
+        if worker is None or worker.done():
+            self._workers[message.community] = asyncio.create_task(self._drain(message.community))
+        await asyncio.shield(done)
+
+    async def _drain(self, community: str) -> None:
+        queue = self._queues[community]
+        while queue:
+            batch = queue[:MAX_BATCH]
+            del queue[:MAX_BATCH]
             try:
-                await self._judge(message, runtime)
+                async with self._lock(community):
+                    await self._judge_batch(community, batch)
+            finally:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+    async def _judge_batch(
+        self, community: str, batch: list[tuple[Message, asyncio.Future[None]]]
+    ) -> None:
+        runtime = self._communities.get(community)
+        if runtime is None:  # the community was removed by a config reload meanwhile
+            return
+        texts = [message.text for message, _ in batch]
+        try:
+            classifications = classify_many(runtime.classifier, texts)
+        except Exception:
+            log.exception("failed to classify a batch of %d messages", len(batch))
+            return
+        for (message, done), classification in zip(batch, classifications, strict=True):
+            try:
+                await self._judge(message, runtime, classification)
             except Exception:
                 # One bad message must never stop the channel; the error is logged with context.
                 log.exception("failed to judge message %s", message.dedup_key)
+            finally:
+                done.set_result(None)
 
     def _lock(self, community: str) -> asyncio.Lock:
         lock = self._locks.get(community)
@@ -105,10 +155,11 @@ class Runner:
             lock = self._locks[community] = asyncio.Lock()
         return lock
 
-    async def _judge(self, message: Message, runtime: CommunityRuntime) -> None:
+    async def _judge(
+        self, message: Message, runtime: CommunityRuntime, classification: Classification
+    ) -> None:
         now = self._clock.now()
         self.judged_count += 1
-        classification = runtime.classifier.classify(message.text)
         adapter = self._adapters.get(message.chat.platform)
         capabilities = adapter.capabilities if adapter else frozenset()
         # Whether a case opens never depends on the member's history (only how far up the
