@@ -113,10 +113,9 @@ class ActionExecutor:
             )
             return
         member = getattr(action, "member", None)
-        community = getattr(member, "community", None) or getattr(action, "community", "")
         await self._store.audit(
             AuditEntry(
-                community=str(community),
+                community=_community_of(action),
                 actor=actor,
                 action=action_name(action),
                 created_at=now,
