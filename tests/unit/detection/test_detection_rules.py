@@ -125,6 +125,22 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("fr", "la vendeuse a un beau cul", SEXUAL),
     ("en", "Nice legs on the woman in your new billboard ad", SEXUAL),
     ("en", "I'd fuck that student teacher in the supply cupboard", SEXUAL),
+    # lexicon additions (insults without the usual words, stalking, doxxing, derailing, code words)
+    ("nl", "Die conducteur is een paljas", INSULT),
+    ("fr", "ce contrôleur est un sale pignouf", INSULT),
+    ("en", "the receptionist is a total muppet", INSULT),
+    ("de", "Die Kassiererin ist eine herablassende Schnepfe", INSULT),
+    ("nl", "ik volg je naar huis na je shift", THREAT),
+    ("fr", "je te suis jusque chez toi ce soir", THREAT),
+    ("de", "ich polier dir die Fresse", THREAT),
+    ("en", "here's his home address, go visit", THREAT),
+    ("nl", "Ik gooi een molotov door jullie raam", THREAT),
+    ("nl", "Invaliden zijn bloedzuigers op de gemeentekas", HATE),
+    ("en", "The great replacement is happening in Brussels", HATE),
+    ("de", "Die Polizistin hat geile Kurven", SEXUAL),
+    ("nl", "die juf met haar strakke bloes", SEXUAL),
+    ("fr", "la terre est plate et la SNCB le cache", TROLLING),
+    ("en", "keep whining, crybabies", TROLLING),
 ]
 
 NOT_FLAGGED: list[tuple[str, str, str]] = [
@@ -225,6 +241,18 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("nl", "address", "ik heb de kinderen van de buren opgehaald"),
     ("en", "counter", "The racist chants about our goalkeeper are disgusting. Ban those fans."),
     ("fr", "french shower", "Bon sang, coupure d'eau et moi sous la douche avec du shampoing"),
+    # hard negatives next to the lexicon additions above
+    ("nl", "follow", "Ik volg jullie al jaren op Facebook"),
+    ("de", "follow", "Ich folge euch seit Jahren auf Instagram"),
+    ("en", "follow", "I followed your instructions but the router still blinks"),
+    ("fr", "body word", "ma poitrine me fait mal depuis l'accident, l'infirmière a été top"),
+    ("de", "body word", "Die Ärztin hat meinen Körper gründlich untersucht, sehr professionell"),
+    ("de", "clothes", "Mein Kleid ist nie angekommen, DPD hat es verloren"),
+    ("nl", "clothes", "de nieuwe bloes die ik bestelde zit nog in het depot"),
+    ("en", "complaint advice", "Keep complaining to Ofcom, it's the only thing that works"),
+    ("en", "question", "Is the earth flat? No, and neither is my broadband speed"),
+    ("de", "quote", '"Umvolkung" ist ein rechtsextremer Begriff, den wir hier löschen'),
+    ("en", "quote", '"here\'s his home address" is doxxing and we remove it'),
 ]
 
 
