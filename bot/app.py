@@ -106,6 +106,8 @@ class PasiciApp:
                 await adapter.stop()
             except Exception:
                 log.exception("adapter %s did not stop cleanly", adapter.platform)
+        if self.runner is not None:
+            await self.runner.wait_idle()  # cases in flight finish before the store closes
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
             self._tasks.clear()

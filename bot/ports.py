@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from bot.actions import Action, ActionOutcome, Capability
+from bot.decisions import MemberHistory
 from bot.events import CommandCall, CommandReply, Message
 from bot.records import (
     AuditEntry,
@@ -16,6 +17,7 @@ from bot.records import (
     NewCase,
     NoteRecord,
     RetentionPolicy,
+    SanctionChange,
     SanctionState,
     ScheduledAction,
     ScheduledKind,
@@ -80,6 +82,19 @@ class Store(Protocol):
         """Mark ``key`` processed; False if it was already (a replay after restart)."""
         ...
 
+    async def record_judgement(
+        self,
+        key: str,
+        community: str,
+        user_id: str,
+        now: datetime,
+        judge: Callable[[MemberHistory], NewCase | None],
+    ) -> CaseRecord | None:
+        """Judge a flagged message in ONE transaction: claim ``key`` (None if it was already
+        claimed: a replay), read the author's history, ask ``judge`` for the case (None: no
+        case), and open it. A crash can never leave a message claimed but its case unwritten."""
+        ...
+
     # members, strikes and cases
     async def active_points(self, community: str, user_id: str, now: datetime) -> int: ...
 
@@ -141,6 +156,18 @@ class Store(Protocol):
     async def get_sanction(self, community: str, user_id: str) -> SanctionState: ...
 
     async def set_sanction(self, community: str, user_id: str, state: SanctionState) -> None: ...
+
+    async def update_sanction(
+        self,
+        community: str,
+        user_id: str,
+        platform: str,
+        case_number: int | None,
+        change: Callable[[SanctionState], SanctionChange | None],
+    ) -> None:
+        """In ONE transaction: read the member's sanction state, ask ``change`` what it becomes
+        (None: nothing), write it, cancel and (re)schedule the timers it names."""
+        ...
 
     async def schedule(
         self,

@@ -14,6 +14,7 @@ __all__ = [
     "NewCase",
     "NoteRecord",
     "RetentionPolicy",
+    "SanctionChange",
     "SanctionState",
     "ScheduledAction",
     "ScheduledKind",
@@ -144,6 +145,15 @@ class SanctionState:
 
     def is_muted(self, now: datetime) -> bool:
         return self.muted_until is not None and self.muted_until > now
+
+
+@dataclass(frozen=True, slots=True)
+class SanctionChange:
+    """What carrying out a sanction changes: the new state and the timers to set or cancel."""
+
+    state: SanctionState
+    schedule: tuple[tuple[ScheduledKind, datetime], ...] = ()
+    cancel: tuple[ScheduledKind, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

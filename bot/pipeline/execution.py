@@ -10,7 +10,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
 
 from bot.actions import (
     REQUIRED_CAPABILITY,
@@ -23,13 +22,11 @@ from bot.actions import (
     Unmute,
     action_name,
 )
+from bot.pipeline.sanctions import sanction_change
 from bot.ports import Clock, PlatformAdapter, Store
-from bot.records import BOT_ACTOR, AuditEntry, CaseRecord, ScheduledKind
+from bot.records import BOT_ACTOR, AuditEntry, CaseRecord
 
-__all__ = ["REAPPLY_MARGIN", "ActionExecutor", "RetryPolicy"]
-
-# How long before a platform-capped mute runs out the scheduler renews it.
-REAPPLY_MARGIN = timedelta(hours=1)
+__all__ = ["ActionExecutor", "RetryPolicy"]
 
 log = logging.getLogger(__name__)
 
@@ -149,70 +146,14 @@ class ActionExecutor:
     ) -> None:
         if not isinstance(action, Mute | Unmute | Ban | Unban):
             return
-        member = action.member
-        state = await self._store.get_sanction(member.community, member.user_id)
-        case_number = case.number if case else None
-        if isinstance(action, Mute):
-            await self._store.set_sanction(
-                member.community, member.user_id, replace(state, muted_until=action.until)
-            )
-            await self._store.schedule(
-                member.community,
-                platform,
-                member.user_id,
-                ScheduledKind.UNMUTE,
-                action.until,
-                case_number,
-            )
-            applied = outcome.applied_until
-            if applied is not None and applied < action.until:
-                # The platform capped the mute: renew it a little before the cap runs out.
-                renew_at = max(self._clock.now(), applied - REAPPLY_MARGIN)
-                await self._store.schedule(
-                    member.community,
-                    platform,
-                    member.user_id,
-                    ScheduledKind.REAPPLY_MUTE,
-                    renew_at,
-                    case_number,
-                )
-            else:
-                await self._store.cancel_scheduled(
-                    member.community, member.user_id, ScheduledKind.REAPPLY_MUTE
-                )
-        elif isinstance(action, Unmute):
-            await self._store.set_sanction(
-                member.community, member.user_id, replace(state, muted_until=None)
-            )
-            for kind in (ScheduledKind.UNMUTE, ScheduledKind.REAPPLY_MUTE):
-                await self._store.cancel_scheduled(member.community, member.user_id, kind)
-        elif isinstance(action, Ban):
-            if action.until is None:
-                new_state = replace(state, banned_forever=True, banned_until=None)
-                await self._store.cancel_scheduled(
-                    member.community, member.user_id, ScheduledKind.UNBAN
-                )
-            else:
-                new_state = replace(state, banned_until=action.until)
-                if not state.banned_forever:
-                    await self._store.schedule(
-                        member.community,
-                        platform,
-                        member.user_id,
-                        ScheduledKind.UNBAN,
-                        action.until,
-                        case_number,
-                    )
-            await self._store.set_sanction(member.community, member.user_id, new_state)
-        else:
-            await self._store.set_sanction(
-                member.community,
-                member.user_id,
-                replace(state, banned_forever=False, banned_until=None),
-            )
-            await self._store.cancel_scheduled(
-                member.community, member.user_id, ScheduledKind.UNBAN
-            )
+        now = self._clock.now()
+        await self._store.update_sanction(
+            action.member.community,
+            action.member.user_id,
+            platform,
+            case.number if case else None,
+            lambda state: sanction_change(action, outcome, state, now),
+        )
 
 
 def _community_of(action: Action) -> str:

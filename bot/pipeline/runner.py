@@ -1,25 +1,35 @@
 """The runner: one message through normalise/classify -> decide -> record -> execute.
 
-Messages of one community are judged one at a time (a per-community lock), so a member's points
-and sanctions are never raced; different communities run concurrently. The case (with its strike
-and audit entry) is recorded BEFORE actions run, so the notice, the warning and the ban farewell
-can quote the case number; each action's outcome is then appended to that case.
+Ordering, per community:
+
+- messages are classified in arrival order, in batches (the queue that built up while the
+  previous batch was classified goes to the classifier in one call: the encoder runs batched);
+- a message that passes is settled right there, without any store I/O;
+- a flagged message is judged and acted on in the order of its AUTHOR's messages (a member's
+  points and sanctions are never raced), concurrently with other members' cases, so one slow
+  case (a database write, a platform retry) never holds up the channel;
+- a moderator command runs alone in its community (no judgement in flight meanwhile).
+
+The case (with its strike and audit entry) is recorded BEFORE actions run, in the same
+transaction that claims the message, so the notice, the warning and the ban farewell can quote
+the case number; each action's outcome is then appended to that case.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
-from bot.actions import Action, AlertModerators, Ban, Mute, SendNotice
+from bot.actions import Action, AlertModerators, Ban, Capability, Mute, SendNotice
 from bot.decisions import Decision, MemberHistory
 from bot.events import CommandCall, CommandReply, Message
 from bot.notices import fill_case_number
 from bot.pipeline.execution import ActionExecutor
+from bot.pipeline.locks import KeyedSequencer, SharedExclusiveLock
 from bot.pipeline.modlog import case_summary
 from bot.pipeline.policy import decide
 from bot.pipeline.rate_limit import SlidingWindowLimiter
@@ -76,7 +86,8 @@ class Runner:
         self._communities = dict(communities)
         self._executor = executor
         self._commands = commands
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks: dict[str, SharedExclusiveLock] = {}
+        self._members = KeyedSequencer()
         self._queues: dict[str, list[tuple[Message, asyncio.Future[None]]]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self.judged_count = 0
@@ -94,8 +105,14 @@ class Runner:
     async def on_command(self, call: CommandCall) -> CommandReply:
         if self._commands is None:
             return CommandReply(ok=False, text="Commands are not available yet.")
-        async with self._lock(call.community):
+        async with self._lock(call.community).exclusive():
             return await self._commands.handle(call)
+
+    async def wait_idle(self) -> None:
+        """Return once every message received so far has been judged and acted on."""
+        while any(self._queues.values()) or any(not w.done() for w in self._workers.values()):
+            await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        await self._members.wait_idle()
 
     async def on_message(self, message: Message) -> None:
         """Judge ``message``; returns once it has been judged (and acted on).
@@ -114,6 +131,7 @@ class Runner:
         if worker is None or worker.done():
             self._workers[message.community] = asyncio.create_task(self._drain(message.community))
         await asyncio.shield(done)
+        self.judged_count += 1
 
     async def _drain(self, community: str) -> None:
         queue = self._queues[community]
@@ -121,74 +139,116 @@ class Runner:
             batch = queue[:MAX_BATCH]
             del queue[:MAX_BATCH]
             try:
-                async with self._lock(community):
-                    await self._judge_batch(community, batch)
-            finally:
+                self._judge_batch(community, batch)
+            except Exception:
+                log.exception("failed to judge a batch of %d messages", len(batch))
                 for _, done in batch:
                     if not done.done():
                         done.set_result(None)
+            await asyncio.sleep(0)  # let the cases just started send their first action
 
-    async def _judge_batch(
+    def _judge_batch(
         self, community: str, batch: list[tuple[Message, asyncio.Future[None]]]
     ) -> None:
+        """Classify the batch; settle what passes; hand each case to its author's sequence."""
         runtime = self._communities.get(community)
         if runtime is None:  # the community was removed by a config reload meanwhile
-            return
-        texts = [message.text for message, _ in batch]
-        try:
-            classifications = classify_many(runtime.classifier, texts)
-        except Exception:
-            log.exception("failed to classify a batch of %d messages", len(batch))
-            return
+            raise LookupError(f"community {community!r} is no longer configured")
+        classifications = classify_many(runtime.classifier, [m.text for m, _ in batch])
+        now = self._clock.now()
         for (message, done), classification in zip(batch, classifications, strict=True):
             try:
-                await self._judge(message, runtime, classification)
+                adapter = self._adapters.get(message.chat.platform)
+                capabilities = adapter.capabilities if adapter else frozenset()
+                # Whether a case opens never depends on the member's history (only how far up
+                # the ladder it goes does), so messages that pass never touch the store.
+                first_look = decide(
+                    message, classification, MemberHistory(), runtime.policy, capabilities, now
+                )
+            except Exception:
+                log.exception("failed to judge message %s", message.dedup_key)
+                done.set_result(None)
+                continue
+            if first_look.open_case:
+                work = self._case_work(message, runtime, classification, capabilities)
+            elif message.edited:
+                work = self._edit_note_work(message)
+            else:
+                done.set_result(None)
+                continue
+            key = (community, message.author.user_id)
+            self._members.submit(key, self._guarded(community, message, work, done))
+
+    def _guarded(
+        self,
+        community: str,
+        message: Message,
+        work: Callable[[], Awaitable[None]],
+        done: asyncio.Future[None],
+    ) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            try:
+                async with self._lock(community).shared():
+                    await work()
             except Exception:
                 # One bad message must never stop the channel; the error is logged with context.
                 log.exception("failed to judge message %s", message.dedup_key)
             finally:
-                done.set_result(None)
+                if not done.done():
+                    done.set_result(None)
 
-    def _lock(self, community: str) -> asyncio.Lock:
+        return run
+
+    def _lock(self, community: str) -> SharedExclusiveLock:
         lock = self._locks.get(community)
         if lock is None:
-            lock = self._locks[community] = asyncio.Lock()
+            lock = self._locks[community] = SharedExclusiveLock()
         return lock
 
-    async def _judge(
-        self, message: Message, runtime: CommunityRuntime, classification: Classification
-    ) -> None:
-        now = self._clock.now()
-        self.judged_count += 1
-        adapter = self._adapters.get(message.chat.platform)
-        capabilities = adapter.capabilities if adapter else frozenset()
-        # Whether a case opens never depends on the member's history (only how far up the
-        # ladder it goes does), so the great majority of messages - those that pass - are
-        # settled without touching the store.
-        first_look = decide(
-            message, classification, MemberHistory(), runtime.policy, capabilities, now
-        )
-        if not first_look.open_case:
-            if message.edited:
-                await self._note_cleaned_edit(message)
-            return
-        if not await self._store.claim_message(message.dedup_key, now):
-            log.info("message %s already judged (replay) - skipped", message.dedup_key)
-            return
-        history = MemberHistory(
-            active_points=await self._store.active_points(
-                message.community, message.author.user_id, now
-            ),
-            sanction=await self._store.get_sanction(message.community, message.author.user_id),
-        )
-        decision = decide(message, classification, history, runtime.policy, capabilities, now)
-        if not decision.open_case:  # defensive: history never turns a case into a pass
-            return
-        case = await self._store.open_case(self._new_case(message, classification, decision))
-        actions = self._finalise_actions(decision, case, message, runtime)
-        if decision.shadow:
-            return  # dry run: the case records what would have happened
-        await self._executor.carry_out(message.chat.platform, actions, case)
+    def _case_work(
+        self,
+        message: Message,
+        runtime: CommunityRuntime,
+        classification: Classification,
+        capabilities: frozenset[Capability],
+    ) -> Callable[[], Awaitable[None]]:
+        async def work() -> None:
+            decisions: list[Decision] = []
+
+            def judge(history: MemberHistory) -> NewCase | None:
+                now = self._clock.now()
+                decision = decide(
+                    message, classification, history, runtime.policy, capabilities, now
+                )
+                if not decision.open_case:  # defensive: history never turns a case into a pass
+                    return None
+                decisions.append(decision)
+                return self._new_case(message, classification, decision)
+
+            case = await self._store.record_judgement(
+                message.dedup_key,
+                message.community,
+                message.author.user_id,
+                self._clock.now(),
+                judge,
+            )
+            if case is None:
+                if not decisions:
+                    log.info("message %s already judged (replay) - skipped", message.dedup_key)
+                return
+            decision = decisions[-1]
+            actions = self._finalise_actions(decision, case, message, runtime)
+            if decision.shadow:
+                return  # dry run: the case records what would have happened
+            await self._executor.carry_out(message.chat.platform, actions, case)
+
+        return work
+
+    def _edit_note_work(self, message: Message) -> Callable[[], Awaitable[None]]:
+        async def work() -> None:
+            await self._note_cleaned_edit(message)
+
+        return work
 
     def _new_case(
         self, message: Message, classification: Classification, decision: Decision

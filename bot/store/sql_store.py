@@ -7,7 +7,7 @@ can be written, but never migrates: that is ``upgrade_database`` (``pasici db up
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.actions import ActionOutcome
+from bot.decisions import MemberHistory
 from bot.records import (
     AuditEntry,
     CaseRecord,
@@ -24,6 +25,7 @@ from bot.records import (
     NewCase,
     NoteRecord,
     RetentionPolicy,
+    SanctionChange,
     SanctionState,
     ScheduledAction,
     ScheduledKind,
@@ -109,6 +111,23 @@ class SqlStore:
     async def claim_message(self, key: str, now: datetime) -> bool:
         async with self._write() as connection:
             return await audit_repository.claim_message(connection, key, now)
+
+    async def record_judgement(
+        self,
+        key: str,
+        community: str,
+        user_id: str,
+        now: datetime,
+        judge: Callable[[MemberHistory], NewCase | None],
+    ) -> CaseRecord | None:
+        async with self._write() as connection:
+            if not await audit_repository.claim_message(connection, key, now):
+                return None
+            history = await strike_repository.member_history(connection, community, user_id, now)
+            new_case = judge(history)
+            if new_case is None:
+                return None
+            return await case_repository.open_case(connection, new_case)
 
     # members, strikes and cases
     async def active_points(self, community: str, user_id: str, now: datetime) -> int:
@@ -223,6 +242,27 @@ class SqlStore:
     async def set_sanction(self, community: str, user_id: str, state: SanctionState) -> None:
         async with self._write() as connection:
             await schedule_repository.set_sanction(connection, community, user_id, state)
+
+    async def update_sanction(
+        self,
+        community: str,
+        user_id: str,
+        platform: str,
+        case_number: int | None,
+        change: Callable[[SanctionState], SanctionChange | None],
+    ) -> None:
+        async with self._write() as connection:
+            state = await schedule_repository.get_sanction(connection, community, user_id)
+            planned = change(state)
+            if planned is None:
+                return
+            await schedule_repository.set_sanction(connection, community, user_id, planned.state)
+            for kind in planned.cancel:
+                await schedule_repository.cancel_scheduled(connection, community, user_id, kind)
+            for kind, due_at in planned.schedule:
+                await schedule_repository.schedule(
+                    connection, community, platform, user_id, kind, due_at, case_number
+                )
 
     async def schedule(
         self,

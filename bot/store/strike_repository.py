@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.records import AuditEntry, NewCase, NoteRecord, StrikeRecord
+from bot.decisions import MemberHistory
+from bot.records import AuditEntry, NewCase, NoteRecord, SanctionState, StrikeRecord
 from bot.store.audit_repository import insert_audit
 from bot.store.column_types import as_utc
 from bot.store.errors import StoreConstraintError
-from bot.store.tables import notes, strikes
+from bot.store.tables import notes, sanctions, strikes
 
 __all__ = [
     "active_points",
@@ -21,6 +22,7 @@ __all__ = [
     "insert_strike",
     "list_notes",
     "list_strikes",
+    "member_history",
     "pardon",
     "pardon_case",
 ]
@@ -58,6 +60,39 @@ async def active_points(
         select(func.coalesce(func.sum(strikes.c.points), 0)).where(_active(community, user_id, now))
     )
     return int(total or 0)
+
+
+async def member_history(
+    connection: AsyncConnection, community: str, user_id: str, now: datetime
+) -> MemberHistory:
+    """Active points and sanction state in ONE statement (the flagged path counts round trips)."""
+    points = (
+        select(func.coalesce(func.sum(strikes.c.points), 0))
+        .where(_active(community, user_id, now))
+        .scalar_subquery()
+    )
+    one_row = select(literal(1).label("one")).subquery()
+    joined = one_row.outerjoin(
+        sanctions, and_(sanctions.c.community == community, sanctions.c.user_id == user_id)
+    )
+    row = (
+        await connection.execute(
+            select(
+                points.label("points"),
+                sanctions.c.muted_until,
+                sanctions.c.banned_until,
+                sanctions.c.banned_forever,
+            ).select_from(joined)
+        )
+    ).one()
+    return MemberHistory(
+        active_points=int(row.points or 0),
+        sanction=SanctionState(
+            muted_until=row.muted_until,
+            banned_until=row.banned_until,
+            banned_forever=bool(row.banned_forever),
+        ),
+    )
 
 
 def strike_of(row: Any) -> StrikeRecord:

@@ -143,13 +143,13 @@ async def test_edit_that_turns_abusive_is_judged_and_clean_edit_is_noted(open_ch
 async def test_messages_that_pass_never_touch_the_store(open_channel, monkeypatch):
     channel = await open_channel()
     claimed: list[str] = []
-    original = channel.app.store.claim_message
+    original = channel.app.store.record_judgement
 
-    async def recording_claim(key, now):
+    async def recording_judgement(key, *args):
         claimed.append(key)
-        return await original(key, now)
+        return await original(key, *args)
 
-    monkeypatch.setattr(channel.app.store, "claim_message", recording_claim)
+    monkeypatch.setattr(channel.app.store, "record_judgement", recording_judgement)
     for text in CRITICISM:
         await channel.console.post("customer", text)
     assert claimed == []

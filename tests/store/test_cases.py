@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from bot.actions import ActionOutcome
-from bot.records import CaseStatus
+from bot.decisions import MemberHistory
+from bot.records import CaseStatus, NewCase, SanctionState
 from bot.store import SqlStore, StoreConstraintError, StoreInputError, open_store
 from tests.store.support import DAY, T0, new_case
 
@@ -197,3 +198,66 @@ async def test_two_bot_processes_share_the_numbering(store: SqlStore, migrated_u
     finally:
         await second.close()
     assert sorted(case.number for case in opened) == list(range(1, 21))
+
+
+async def test_record_judgement_claims_reads_history_and_opens_the_case_at_once(
+    store: SqlStore,
+) -> None:
+    await store.open_case(new_case(points=2, points_expire_at=T0 + 10 * DAY))
+    seen: list[MemberHistory] = []
+
+    def judge(history: MemberHistory) -> NewCase:
+        seen.append(history)
+        return new_case(points=1, points_expire_at=T0 + 10 * DAY)
+
+    opened = await store.record_judgement("discord:1:9", "acme", "u1", T0, judge)
+    assert opened is not None
+    assert opened.number == 2
+    assert seen == [MemberHistory(active_points=2, sanction=SanctionState())]
+    assert await store.get_case("acme", 2) == opened
+    assert await store.active_points("acme", "u1", T0) == 3
+    # a replay of the same message is refused before judge is asked again
+    assert await store.record_judgement("discord:1:9", "acme", "u1", T0, judge) is None
+    assert len(seen) == 1
+
+
+async def test_record_judgement_without_a_case_keeps_the_claim_only(store: SqlStore) -> None:
+    assert await store.record_judgement("tg:5:1", "acme", "u1", T0, lambda _: None) is None
+    assert await store.list_cases("acme") == []
+    assert await store.claim_message("tg:5:1", T0) is False
+
+
+async def test_a_failed_case_write_releases_the_claim(store: SqlStore) -> None:
+    broken = new_case(points=2, points_expire_at=T0 - DAY)
+    with pytest.raises(StoreConstraintError):
+        await store.record_judgement("tg:5:2", "acme", "u1", T0, lambda _: broken)
+    # nothing was written, so the message can still be judged (no silent loss)
+    assert await store.claim_message("tg:5:2", T0) is True
+
+
+async def test_concurrent_judgements_of_one_message_open_one_case(store: SqlStore) -> None:
+    results = await asyncio.gather(
+        *(
+            store.record_judgement("tg:5:3", "acme", "u1", T0, lambda _: new_case())
+            for _ in range(8)
+        )
+    )
+    assert sum(result is not None for result in results) == 1
+    assert len(await store.list_cases("acme")) == 1
+
+
+async def test_record_judgement_sees_the_sanction_and_only_active_points(store: SqlStore) -> None:
+    await store.open_case(new_case(points=2, points_expire_at=T0 + DAY))
+    await store.open_case(new_case(points=5, points_expire_at=T0 + 10 * DAY, user_id="u2"))
+    muted = SanctionState(muted_until=T0 + 3 * DAY)
+    await store.set_sanction("acme", "u1", muted)
+    seen: list[MemberHistory] = []
+
+    def judge(history: MemberHistory) -> None:
+        seen.append(history)
+
+    later = T0 + 2 * DAY  # u1's strike has expired by then; u2's points are not u1's
+    await store.record_judgement("tg:9:1", "acme", "u1", later, judge)
+    assert seen == [MemberHistory(active_points=0, sanction=muted)]
+    assert seen[0].sanction.muted_until is not None
+    assert seen[0].sanction.muted_until.tzinfo is UTC

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.records import SanctionState, ScheduledKind
+from bot.records import SanctionChange, SanctionState, ScheduledKind
 from bot.store import SqlStore
 from tests.store.support import DAY, T0
 
@@ -127,3 +127,31 @@ async def test_set_sanction_overwrites_the_previous_state(store: SqlStore) -> No
     await store.set_sanction("acme", "u1", SanctionState(muted_until=T0 + HOUR))
     await store.set_sanction("acme", "u1", SanctionState(banned_forever=True))
     assert await store.get_sanction("acme", "u1") == SanctionState(banned_forever=True)
+
+
+async def test_update_sanction_writes_state_and_timers_in_one_go(store: SqlStore) -> None:
+    await store.schedule("acme", "discord", "u1", ScheduledKind.REAPPLY_MUTE, T0 + DAY, 1)
+    seen: list[SanctionState] = []
+
+    def change(state: SanctionState) -> SanctionChange:
+        seen.append(state)
+        return SanctionChange(
+            SanctionState(muted_until=T0 + 2 * DAY),
+            schedule=((ScheduledKind.UNMUTE, T0 + 2 * DAY),),
+            cancel=(ScheduledKind.REAPPLY_MUTE,),
+        )
+
+    await store.update_sanction("acme", "u1", "discord", 4, change)
+    assert seen == [SanctionState()]
+    assert await store.get_sanction("acme", "u1") == SanctionState(muted_until=T0 + 2 * DAY)
+    due = await store.due_actions(T0 + 3 * DAY)
+    assert [(item.kind, item.due_at, item.case_number) for item in due] == [
+        (ScheduledKind.UNMUTE, T0 + 2 * DAY, 4)
+    ]
+
+
+async def test_update_sanction_with_no_change_writes_nothing(store: SqlStore) -> None:
+    await store.set_sanction("acme", "u1", SanctionState(banned_forever=True))
+    await store.update_sanction("acme", "u1", "discord", None, lambda _: None)
+    assert await store.get_sanction("acme", "u1") == SanctionState(banned_forever=True)
+    assert await store.due_actions(T0 + 365 * DAY) == []
