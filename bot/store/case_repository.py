@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -93,34 +94,34 @@ async def open_case(connection: AsyncConnection, case: NewCase) -> CaseRecord:
         raise StoreConstraintError(f"a case cannot carry negative points ({case.points})")
     number = await next_case_number(connection, case.community, case.created_at)
     await _touch_member(connection, case)
-    result = await connection.execute(
-        cases.insert().values(
-            community=case.community,
-            number=number,
-            platform=case.platform,
-            user_id=case.user_id,
-            user_name=case.user_name,
-            action=case.action,
-            actor=case.actor,
-            reason=case.reason,
-            created_at=case.created_at,
-            status=case.status.value,
-            category=case.category,
-            score=case.score,
-            lang=case.lang,
-            channel_id=case.channel_id,
-            message_id=case.message_id,
-            message_text=case.message_text,
-            message_link=case.message_link,
-            spans=encode_spans(case.spans),
-            reasons=encode_list(case.reasons),
-            points=case.points,
-            evidence=case.evidence,
-            legal_hold=False,
-            shadow=case.shadow,
-            action_until=case.action_until,
-        )
+    written = CaseRecord(
+        id=0,
+        community=case.community,
+        number=number,
+        platform=case.platform,
+        user_id=case.user_id,
+        user_name=case.user_name,
+        action=case.action,
+        actor=case.actor,
+        reason=case.reason,
+        created_at=case.created_at,
+        status=case.status,
+        category=case.category,
+        score=case.score,
+        lang=case.lang,
+        channel_id=case.channel_id,
+        message_id=case.message_id,
+        message_text=case.message_text,
+        message_link=case.message_link,
+        spans=case.spans,
+        reasons=case.reasons,
+        points=case.points,
+        evidence=case.evidence,
+        legal_hold=False,
+        shadow=case.shadow,
+        action_until=case.action_until,
     )
+    result = await connection.execute(cases.insert().values(_row_of(written)))
     key = result.inserted_primary_key
     assert key is not None
     case_id = int(key[0])
@@ -140,34 +141,30 @@ async def open_case(connection: AsyncConnection, case: NewCase) -> CaseRecord:
             detail=detail,
         ),
     )
-    # Built from what was written, not read back: one round trip less on the flagged path.
-    return CaseRecord(
+    # What was written, not read back (one round trip less on the flagged path), in UTC as the
+    # database gives it back.
+    until = written.action_until
+    return replace(
+        written,
         id=case_id,
-        community=case.community,
-        number=number,
-        platform=case.platform,
-        user_id=case.user_id,
-        user_name=case.user_name,
-        action=case.action,
-        actor=case.actor,
-        reason=case.reason,
-        created_at=case.created_at.astimezone(UTC),
-        status=case.status,
-        category=case.category,
-        score=case.score,
-        lang=case.lang,
-        channel_id=case.channel_id,
-        message_id=case.message_id,
-        message_text=case.message_text,
-        message_link=case.message_link,
-        spans=case.spans,
-        reasons=case.reasons,
-        points=case.points,
-        evidence=case.evidence,
-        legal_hold=False,
-        shadow=case.shadow,
-        action_until=case.action_until.astimezone(UTC) if case.action_until else None,
+        created_at=written.created_at.astimezone(UTC),
+        action_until=until.astimezone(UTC) if until else None,
     )
+
+
+def _row_of(record: CaseRecord) -> dict[str, object]:
+    """The ``cases`` row of ``record`` (every field but the id and the outcomes)."""
+    row = {
+        field.name: getattr(record, field.name)
+        for field in fields(CaseRecord)
+        if field.name not in ("id", "outcomes")
+    }
+    row.update(
+        status=record.status.value,
+        spans=encode_spans(record.spans),
+        reasons=encode_list(record.reasons),
+    )
+    return row
 
 
 def _outcome_text(action: str, ok: bool, detail: str) -> str:
