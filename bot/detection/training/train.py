@@ -52,14 +52,26 @@ class TrainOptions:
     public_weight: float = 0.01
     use_short: bool = True  # synthetic harmless micro-messages and identity mentions
     short_weight: float = 0.2  # measured: 0.5 cost 1.5 points of dev recall, 0.2 none
-    c_light: float = 1.0
+    # a sharper light head: at the same clean_quantile its clean gate lets more clean messages
+    # skip the encoder; measured with (0.03, 0.97): 1.0 -> encoder on 23.1% of clean messages,
+    # 10.0 -> 21.4%, dev recall 0.926-0.959 vs 0.926-0.951, policy acted-on unchanged
+    c_light: float = 10.0
     c_full: float = 0.3
     rule_settle: float = 0.9
-    clean_quantile: float = 0.03  # at most this share of held-out harmful settles as clean
+    clean_quantile: float = 0.05  # at most this share of held-out harmful settles as clean
     settle_precision: float = 0.97  # light flags this precise on held-out train skip the encoder
     # measured on dev: (0.01, 0.99) sends 56% to the encoder, (0.03, 0.97) 29% for the same
     # cross-fold quality (recall 0.926 vs 0.915, false flags 3.2% vs 3.0%), (0.05, 0.95) 16%
-    # but recall 0.90
+    # but recall 0.90.
+    # Re-measured after the lexicon/corpus additions of issue 3, c_light 10, FALSE_FLAG_COST 3
+    # (encoder share on 2,000 mixed / 2,000 clean benchmark messages; dev recall min-max over
+    # nl/fr/en/de; policy = harmful acted on by benchmarks/detection/policy_eval.py):
+    #   (0.03, 0.97): 33% / 21%, recall 0.926-0.951, false flags <= 3.6%, policy 0.69-0.80
+    #   (0.05, 0.97), chosen: 29% / 16%, recall 0.911-0.943, false flags <= 2.9%, policy 0.68-0.80
+    #   (0.06, 0.97): 27% / 14%, recall 0.902-0.919; (0.07, 0.97): 24% / 11%, recall 0.889 (en, de)
+    #   (0.05, 0.95) with c_light 1: 26% / 17%, recall 0.881 (en); lowering settle_precision
+    #   (light_settle 0.85 -> 0.5-0.7) settles harmful messages on the less confident light head,
+    #   which then pass the policy's model-only 0.8 gate less often (acted on 0.59-0.71).
     seed: int = 13
     progress: bool = True
 
@@ -184,7 +196,8 @@ def train(
     manifest["dev_stages"] = {stage: stages.count(stage) for stage in sorted(set(stages))}
     write_model(options.models_dir, light, full, manifest)
     engine = DetectionEngine.load(options.models_dir, embedder=embedder)
-    outcomes = _outcomes(dev, [c for c, _ in results], engine.default_thresholds())
+    # dev was scored before thresholds existed (raw scores): compare with the raw thresholds
+    outcomes = _outcomes(dev, [c for c, _ in results], engine.raw_thresholds())
     manifest["dev_metrics_crossfold"] = _crossfold(dev, results, scores, detected)
     metrics = per_language(outcomes)
     manifest["dev_metrics"] = {lang: s.as_dict() for lang, s in metrics.items()}

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.detection.engine import DetectionEngine, decide
 from bot.detection.learned.features import HashingEmbedder
 from bot.detection.learned.model import HEADS_FILE, MANIFEST_FILE
 from bot.detection.training.fit import TrainingDataError
 from bot.detection.training.identity_negatives import identity_negatives
+from bot.detection.training.metrics import Outcome, per_language
 from bot.detection.training.public_data import load_public
 from bot.detection.training.samples import CorpusError, Sample, load_corpus, load_jsonl
 from bot.detection.training.short_negatives import short_negatives
@@ -34,6 +36,28 @@ def test_manifest_records_dev_metrics_and_crossfold(tiny_models: Path) -> None:
         assert {"en", "nl", "fr", "de", "all"} <= set(manifest[key])
         assert 0.0 <= manifest[key]["all"]["recall"] <= 1.0
     assert manifest["training"]["corpus_messages"] == 30
+
+
+def test_manifest_dev_metrics_are_what_the_written_engine_scores_on_dev(
+    tmp_path: Path, tiny_train: list[Sample], tiny_dev: list[Sample]
+) -> None:
+    """The in-sample figures describe the shipped engine (rescaled scores, default thresholds),
+    also for dev messages scored between the chosen threshold and 0.5."""
+    dev = [
+        *tiny_dev,
+        Sample("en-dev-900", "lol cry, nobody cares.", "en", "trolling"),
+        Sample("en-dev-901", "Send those people back.", "en", "hate"),
+    ]
+    train_tiny(tmp_path, tiny_train, dev)
+    engine = DetectionEngine.load(tmp_path)
+    thresholds = engine.default_thresholds()
+    outcomes = []
+    for sample, result in zip(dev, engine.classify_many([s.text for s in dev]), strict=True):
+        flagged = decide(result, thresholds)
+        predicted = flagged.category.value if flagged else "ok"
+        outcomes.append(Outcome(sample.id, sample.lang, sample.label, predicted, 0.0))
+    expected = {lang: scores.as_dict() for lang, scores in per_language(outcomes).items()}
+    assert json.loads((tmp_path / MANIFEST_FILE).read_text())["dev_metrics"] == expected
 
 
 def _write(path: Path, lines: list[str]) -> Path:
