@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from bot.records import AuditEntry, ConfigRevision
 from bot.store.column_types import as_utc
-from bot.store.sql_helpers import upsert_insert
+from bot.store.sql_helpers import prebuilt, upsert_insert
 from bot.store.tables import audit_log, config_revisions, processed_messages
 
 __all__ = [
@@ -25,28 +25,34 @@ __all__ = [
 ]
 
 
-async def claim_message(connection: AsyncConnection, key: str, now: datetime) -> bool:
-    statement = (
-        upsert_insert(connection, processed_messages)
-        .values(key=key, seen_at=now)
-        .on_conflict_do_nothing(index_elements=["key"])
+_CLAIM = prebuilt(
+    lambda connection: upsert_insert(connection, processed_messages).on_conflict_do_nothing(
+        index_elements=["key"]
     )
-    result = await connection.execute(statement)
+)
+
+
+def claim_message(connection: Connection, key: str, now: datetime) -> bool:
+    result = connection.execute(_CLAIM(connection), {"key": key, "seen_at": now})
     return bool(result.rowcount == 1)
 
 
-async def insert_audit(connection: AsyncConnection, entry: AuditEntry) -> None:
-    await connection.execute(
-        audit_log.insert().values(
-            community=entry.community,
-            actor=entry.actor,
-            action=entry.action,
-            created_at=entry.created_at,
-            target_user_id=entry.target_user_id,
-            case_number=entry.case_number,
-            reason=entry.reason,
-            detail=entry.detail,
-        )
+_INSERT_AUDIT = audit_log.insert()
+
+
+def insert_audit(connection: Connection, entry: AuditEntry) -> None:
+    connection.execute(
+        _INSERT_AUDIT,
+        {
+            "community": entry.community,
+            "actor": entry.actor,
+            "action": entry.action,
+            "created_at": entry.created_at,
+            "target_user_id": entry.target_user_id,
+            "case_number": entry.case_number,
+            "reason": entry.reason,
+            "detail": entry.detail,
+        },
     )
 
 
@@ -64,11 +70,9 @@ def audit_entry_of(row: Any) -> AuditEntry:
     )
 
 
-async def list_audit(
-    connection: AsyncConnection, community: str, limit: int
-) -> Sequence[AuditEntry]:
+def list_audit(connection: Connection, community: str, limit: int) -> Sequence[AuditEntry]:
     """Newest first."""
-    rows = await connection.execute(
+    rows = connection.execute(
         select(audit_log)
         .where(audit_log.c.community == community)
         .order_by(audit_log.c.id.desc())
@@ -88,9 +92,9 @@ def _revision_of(row: Any) -> ConfigRevision:
     )
 
 
-async def latest_config_revision(connection: AsyncConnection, scope: str) -> ConfigRevision | None:
+def latest_config_revision(connection: Connection, scope: str) -> ConfigRevision | None:
     row = (
-        await connection.execute(
+        connection.execute(
             select(config_revisions)
             .where(config_revisions.c.scope == scope)
             .order_by(config_revisions.c.id.desc())
@@ -100,14 +104,14 @@ async def latest_config_revision(connection: AsyncConnection, scope: str) -> Con
     return None if row is None else _revision_of(row)
 
 
-async def save_config_revision(
-    connection: AsyncConnection, scope: str, content: str, author: str, now: datetime
+def save_config_revision(
+    connection: Connection, scope: str, content: str, author: str, now: datetime
 ) -> ConfigRevision:
     digest = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
-    latest = await latest_config_revision(connection, scope)
+    latest = latest_config_revision(connection, scope)
     if latest is not None and latest.sha256 == digest:
         return latest
-    result = await connection.execute(
+    result = connection.execute(
         config_revisions.insert().values(
             scope=scope, sha256=digest, content=content, author=author, created_at=now
         )

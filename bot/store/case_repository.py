@@ -8,14 +8,20 @@ from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection
 
 from bot.actions import ActionOutcome
 from bot.records import BOT_ACTOR, AuditEntry, CaseRecord, CaseStatus, NewCase
 from bot.store.audit_repository import insert_audit
 from bot.store.errors import StoreConstraintError
-from bot.store.sql_helpers import decode_spans, encode_list, encode_spans, upsert_insert
+from bot.store.sql_helpers import (
+    decode_spans,
+    encode_list,
+    encode_spans,
+    prebuilt,
+    upsert_insert,
+)
 from bot.store.strike_repository import insert_strike
 from bot.store.tables import case_outcomes, cases, communities, members
 
@@ -32,68 +38,91 @@ __all__ = [
 ]
 
 
-async def ensure_community(connection: AsyncConnection, community: str, now: datetime) -> None:
-    await connection.execute(
-        upsert_insert(connection, communities)
-        .values(key=community, last_case_number=0, created_at=now)
-        .on_conflict_do_nothing(index_elements=["key"])
+_ENSURE_COMMUNITY = prebuilt(
+    lambda connection: upsert_insert(connection, communities).on_conflict_do_nothing(
+        index_elements=["key"]
+    )
+)
+
+
+def ensure_community(connection: Connection, community: str, now: datetime) -> None:
+    connection.execute(
+        _ENSURE_COMMUNITY(connection), {"key": community, "last_case_number": 0, "created_at": now}
     )
 
 
-async def lock_community(connection: AsyncConnection, community: str, now: datetime) -> None:
+def lock_community(connection: Connection, community: str, now: datetime) -> None:
     """Serialise writers of one community until commit (PostgreSQL row lock; SQLite has one
     writer at a time anyway)."""
-    await ensure_community(connection, community, now)
-    await connection.execute(
+    ensure_community(connection, community, now)
+    connection.execute(
         select(communities.c.key).where(communities.c.key == community).with_for_update()
     )
 
 
-async def next_case_number(connection: AsyncConnection, community: str, now: datetime) -> int:
+def next_case_number(connection: Connection, community: str, now: datetime) -> int:
     """Allocate the community's next number; the UPDATE row-locks the counter until commit.
 
     The community row is created only when the UPDATE finds none (its first case ever).
     """
-    bump = (
-        update(communities)
-        .where(communities.c.key == community)
-        .values(last_case_number=communities.c.last_case_number + 1)
-        .returning(communities.c.last_case_number)
-    )
-    number = (await connection.execute(bump)).scalar_one_or_none()
+    parameters = {"community": community}
+    number = connection.execute(_BUMP, parameters).scalar_one_or_none()
     if number is None:
-        await ensure_community(connection, community, now)
-        number = (await connection.execute(bump)).scalar_one()
+        ensure_community(connection, community, now)
+        number = connection.execute(_BUMP, parameters).scalar_one()
     return int(number)
 
 
-async def _touch_member(connection: AsyncConnection, case: NewCase) -> None:
-    statement = upsert_insert(connection, members).values(
-        community=case.community,
-        user_id=case.user_id,
-        platform=case.platform,
-        user_name=case.user_name,
-        first_seen_at=case.created_at,
-        last_seen_at=case.created_at,
-    )
-    await connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["community", "user_id"],
-            set_={
-                "platform": statement.excluded.platform,
-                "user_name": statement.excluded.user_name,
-                "last_seen_at": statement.excluded.last_seen_at,
-            },
-        )
+_BUMP = (
+    update(communities)
+    .where(communities.c.key == bindparam("community"))
+    .values(last_case_number=communities.c.last_case_number + 1)
+    .returning(communities.c.last_case_number)
+)
+
+
+def _touch_member_statement(connection: Connection) -> Any:
+    statement = upsert_insert(connection, members)
+    return statement.on_conflict_do_update(
+        index_elements=["community", "user_id"],
+        set_={
+            "platform": statement.excluded.platform,
+            "user_name": statement.excluded.user_name,
+            "last_seen_at": statement.excluded.last_seen_at,
+        },
     )
 
 
-async def open_case(connection: AsyncConnection, case: NewCase) -> CaseRecord:
+_TOUCH_MEMBER = prebuilt(_touch_member_statement)
+
+
+def _touch_member(connection: Connection, case: NewCase) -> None:
+    connection.execute(
+        _TOUCH_MEMBER(connection),
+        {
+            "community": case.community,
+            "user_id": case.user_id,
+            "platform": case.platform,
+            "user_name": case.user_name,
+            "first_seen_at": case.created_at,
+            "last_seen_at": case.created_at,
+        },
+    )
+
+
+_INSERT_CASE = cases.insert()
+_INSERT_OUTCOME = case_outcomes.insert()
+_CASE_OF_NUMBER = select(cases.c.id, cases.c.user_id).where(
+    cases.c.community == bindparam("community"), cases.c.number == bindparam("number")
+)
+
+
+def open_case(connection: Connection, case: NewCase) -> CaseRecord:
     """Case + strike (when it carries points) + audit entry, in the caller's transaction."""
     if case.points < 0:
         raise StoreConstraintError(f"a case cannot carry negative points ({case.points})")
-    number = await next_case_number(connection, case.community, case.created_at)
-    await _touch_member(connection, case)
+    number = next_case_number(connection, case.community, case.created_at)
+    _touch_member(connection, case)
     written = CaseRecord(
         id=0,
         community=case.community,
@@ -121,14 +150,14 @@ async def open_case(connection: AsyncConnection, case: NewCase) -> CaseRecord:
         shadow=case.shadow,
         action_until=case.action_until,
     )
-    result = await connection.execute(cases.insert().values(_row_of(written)))
+    result = connection.execute(_INSERT_CASE, _row_of(written))
     key = result.inserted_primary_key
     assert key is not None
     case_id = int(key[0])
     if case.points > 0:
-        await insert_strike(connection, case_id, case, number)
+        insert_strike(connection, case_id, case, number)
     detail = f"{case.action}; {case.points} point(s)" + ("; shadow" if case.shadow else "")
-    await insert_audit(
+    insert_audit(
         connection,
         AuditEntry(
             community=case.community,
@@ -204,11 +233,11 @@ def case_of(row: Any, outcomes: tuple[str, ...] = ()) -> CaseRecord:
     )
 
 
-async def _with_outcomes(connection: AsyncConnection, rows: Sequence[Any]) -> list[CaseRecord]:
+def _with_outcomes(connection: Connection, rows: Sequence[Any]) -> list[CaseRecord]:
     if not rows:
         return []
     found: dict[int, list[str]] = {row.id: [] for row in rows}
-    outcome_rows = await connection.execute(
+    outcome_rows = connection.execute(
         select(case_outcomes)
         .where(case_outcomes.c.case_id.in_(list(found)))
         .order_by(case_outcomes.c.id)
@@ -218,75 +247,74 @@ async def _with_outcomes(connection: AsyncConnection, rows: Sequence[Any]) -> li
     return [case_of(row, tuple(found[row.id])) for row in rows]
 
 
-async def load_case(connection: AsyncConnection, community: str, number: int) -> CaseRecord | None:
+def load_case(connection: Connection, community: str, number: int) -> CaseRecord | None:
     rows = (
-        await connection.execute(
+        connection.execute(
             select(cases).where(cases.c.community == community, cases.c.number == number)
         )
     ).all()
-    loaded = await _with_outcomes(connection, rows)
+    loaded = _with_outcomes(connection, rows)
     return loaded[0] if loaded else None
 
 
-async def list_cases(
-    connection: AsyncConnection, community: str, user_id: str | None, limit: int
+def list_cases(
+    connection: Connection, community: str, user_id: str | None, limit: int
 ) -> Sequence[CaseRecord]:
     """Newest first."""
     query = select(cases).where(cases.c.community == community)
     if user_id is not None:
         query = query.where(cases.c.user_id == user_id)
-    rows = (await connection.execute(query.order_by(cases.c.number.desc()).limit(limit))).all()
-    return await _with_outcomes(connection, rows)
+    rows = (connection.execute(query.order_by(cases.c.number.desc()).limit(limit))).all()
+    return _with_outcomes(connection, rows)
 
 
-async def list_cases_of_user(connection: AsyncConnection, user_id: str) -> Sequence[CaseRecord]:
+def list_cases_of_user(connection: Connection, user_id: str) -> Sequence[CaseRecord]:
     """Every case of ``user_id`` in every community (for a data export)."""
     query = select(cases).where(cases.c.user_id == user_id)
-    rows = (await connection.execute(query.order_by(cases.c.community, cases.c.number))).all()
-    return await _with_outcomes(connection, rows)
+    rows = (connection.execute(query.order_by(cases.c.community, cases.c.number))).all()
+    return _with_outcomes(connection, rows)
 
 
-async def update_case(
-    connection: AsyncConnection,
+def update_case(
+    connection: Connection,
     community: str,
     number: int,
     values: dict[str, object],
     audit: AuditEntry,
 ) -> CaseRecord | None:
     """Change columns of one case and audit it; None if there is no such case."""
-    result = await connection.execute(
+    result = connection.execute(
         update(cases).where(cases.c.community == community, cases.c.number == number).values(values)
     )
     if result.rowcount == 0:
         return None
-    updated = await load_case(connection, community, number)
+    updated = load_case(connection, community, number)
     assert updated is not None
-    await insert_audit(connection, audit)
+    insert_audit(connection, audit)
     return updated
 
 
-async def record_outcome(
-    connection: AsyncConnection,
+def record_outcome(
+    connection: Connection,
     community: str,
     number: int,
     action: str,
     outcome: ActionOutcome,
     now: datetime,
 ) -> None:
-    row = (
-        await connection.execute(
-            select(cases.c.id, cases.c.user_id).where(
-                cases.c.community == community, cases.c.number == number
-            )
-        )
-    ).first()
+    row = connection.execute(_CASE_OF_NUMBER, {"community": community, "number": number}).first()
     if row is not None:
-        await connection.execute(
-            case_outcomes.insert().values(
-                case_id=row.id, action=action, ok=outcome.ok, detail=outcome.detail, created_at=now
-            )
+        connection.execute(
+            _INSERT_OUTCOME,
+            {
+                "case_id": row.id,
+                "action": action,
+                "ok": outcome.ok,
+                "detail": outcome.detail,
+                "created_at": now,
+            },
         )
-    await insert_audit(
+    insert_audit(
         connection,
         AuditEntry(
             community=community,

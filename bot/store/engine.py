@@ -1,4 +1,4 @@
-"""Async engines for SQLite (embedded default) and PostgreSQL, and database error translation.
+"""Engines for SQLite (embedded default) and PostgreSQL, and database error translation.
 
 SQLite connections get WAL, foreign keys and a busy timeout. Python's sqlite3 transaction
 handling is switched off so that SQLAlchemy's BEGIN is real: write transactions start with
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, exc
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy import create_engine, event, exc
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.store.errors import (
@@ -34,6 +34,7 @@ __all__ = [
     "describe",
     "is_sqlite",
     "make_engine",
+    "make_sync_sqlite_engine",
     "normalise_url",
     "translate_errors",
 ]
@@ -109,13 +110,28 @@ def check_sqlite_file(url: URL, *, must_exist: bool) -> bool:
 def make_engine(
     url: str | URL, *, busy_timeout_seconds: float = DEFAULT_BUSY_TIMEOUT_SECONDS
 ) -> AsyncEngine:
+    """The async engine (migrations, and PostgreSQL at run time)."""
     parsed = normalise_url(url)
     if not is_sqlite(parsed):
         return create_async_engine(parsed, pool_pre_ping=True)
     engine = create_async_engine(parsed, connect_args={"timeout": busy_timeout_seconds})
+    _configure_sqlite(engine.sync_engine, busy_timeout_seconds)
+    return engine
+
+
+def make_sync_sqlite_engine(url: URL, busy_timeout_seconds: float) -> Engine:
+    """The SQLite engine the store runs inline (``bot.store.database.InlineSqlite``)."""
+    engine = create_engine(
+        url.set(drivername="sqlite+pysqlite"), connect_args={"timeout": busy_timeout_seconds}
+    )
+    _configure_sqlite(engine, busy_timeout_seconds)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_seconds: float) -> None:
     busy_ms = int(busy_timeout_seconds * 1000)
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN below be the real one
         cursor = dbapi_connection.cursor()
@@ -127,12 +143,10 @@ def make_engine(
         finally:
             cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         writes = connection.get_execution_options().get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
-
-    return engine
 
 
 def _message_of(error: BaseException) -> str:
@@ -140,8 +154,8 @@ def _message_of(error: BaseException) -> str:
     return str(original).strip() or type(original).__name__
 
 
-@asynccontextmanager
-async def translate_errors(label: str) -> AsyncIterator[None]:
+@contextmanager
+def translate_errors(label: str) -> Iterator[None]:
     """Turn driver errors into store errors that name the database and say what to do."""
     try:
         yield

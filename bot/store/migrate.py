@@ -9,7 +9,6 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.engine import (
     NOT_MIGRATED,
@@ -52,7 +51,7 @@ async def upgrade_database(url: str) -> None:
         check_sqlite_file(parsed, must_exist=False)
     engine = make_engine(parsed)
     try:
-        async with translate_errors(label):
+        with translate_errors(label):
             writer = engine.execution_options(**{WRITE_OPTION: True})
             async with writer.begin() as connection:
                 await connection.run_sync(_upgrade)
@@ -66,9 +65,9 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(config, "head")
 
 
-async def check_schema(connection: AsyncConnection, label: str) -> None:
+def check_schema(connection: Connection, label: str) -> None:
     """Raise ``DatabaseNotMigratedError`` unless the schema is exactly at head."""
-    current = await connection.run_sync(_current_revision)
+    current = _current_revision(connection)
     head = head_revision()
     if current == head:
         return

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, exists, false, or_, select, true, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from bot.records import RetentionPolicy
 from bot.store.audit_repository import audit_entry_of
@@ -32,12 +32,10 @@ __all__ = ["ERASED", "erase_user", "export_user", "purge_expired"]
 ERASED = "[erased]"
 
 
-async def _blank_texts(
-    connection: AsyncConnection, where: ColumnElement[bool], now: datetime
-) -> int:
+def _blank_texts(connection: Connection, where: ColumnElement[bool], now: datetime) -> int:
     """Drop message text and span text of matching cases; span offsets stay for statistics."""
     rows = (
-        await connection.execute(
+        connection.execute(
             select(cases.c.id, cases.c.spans).where(
                 where,
                 cases.c.text_purged_at.is_(None),
@@ -47,7 +45,7 @@ async def _blank_texts(
     ).all()
     for row in rows:
         spans = tuple((start, end, "") for start, end, _ in decode_spans(row.spans))
-        await connection.execute(
+        connection.execute(
             update(cases)
             .where(cases.c.id == row.id)
             .values(message_text=None, spans=encode_spans(spans), text_purged_at=now)
@@ -55,19 +53,19 @@ async def _blank_texts(
     return len(rows)
 
 
-async def purge_expired(
-    connection: AsyncConnection, now: datetime, retention: RetentionPolicy
+def purge_expired(
+    connection: Connection, now: datetime, retention: RetentionPolicy
 ) -> dict[str, int]:
     counts = {"message_text": 0, "evidence_text": 0, "audit": 0, "processed_ids": 0}
     not_held = cases.c.legal_hold == false()
     if retention.message_text_days is not None:
         cutoff = now - timedelta(days=retention.message_text_days)
         where = and_(cases.c.created_at < cutoff, cases.c.evidence == false(), not_held)
-        counts["message_text"] = await _blank_texts(connection, where, now)
+        counts["message_text"] = _blank_texts(connection, where, now)
     if retention.evidence_days is not None:
         cutoff = now - timedelta(days=retention.evidence_days)
         where = and_(cases.c.created_at < cutoff, cases.c.evidence == true(), not_held)
-        counts["evidence_text"] = await _blank_texts(connection, where, now)
+        counts["evidence_text"] = _blank_texts(connection, where, now)
     if retention.audit_days is not None:
         cutoff = now - timedelta(days=retention.audit_days)
         held_case = exists().where(
@@ -75,13 +73,13 @@ async def purge_expired(
             cases.c.number == audit_log.c.case_number,
             cases.c.legal_hold == true(),
         )
-        result = await connection.execute(
+        result = connection.execute(
             delete(audit_log).where(audit_log.c.created_at < cutoff, ~held_case)
         )
         counts["audit"] = int(result.rowcount)
     if retention.processed_ids_days is not None:
         cutoff = now - timedelta(days=retention.processed_ids_days)
-        result = await connection.execute(
+        result = connection.execute(
             delete(processed_messages).where(processed_messages.c.seen_at < cutoff)
         )
         counts["processed_ids"] = int(result.rowcount)
@@ -104,37 +102,35 @@ def _row_dict(row: Any) -> dict[str, Any]:
     return {key: _jsonable(value) for key, value in row._mapping.items()}
 
 
-async def export_user(connection: AsyncConnection, user_id: str) -> dict[str, object]:
+def export_user(connection: Connection, user_id: str) -> dict[str, object]:
     """Everything stored about ``user_id`` in every community, as JSON-ready values."""
 
-    async def rows(query: Any) -> list[dict[str, Any]]:
-        return [_row_dict(row) for row in await connection.execute(query)]
+    def rows(query: Any) -> list[dict[str, Any]]:
+        return [_row_dict(row) for row in connection.execute(query)]
 
-    strike_rows = await connection.execute(
+    strike_rows = connection.execute(
         select(strikes).where(strikes.c.user_id == user_id).order_by(strikes.c.id)
     )
-    note_rows = await connection.execute(
+    note_rows = connection.execute(
         select(notes).where(notes.c.user_id == user_id).order_by(notes.c.id)
     )
-    scheduled_rows = await connection.execute(
+    scheduled_rows = connection.execute(
         select(scheduled_actions)
         .where(scheduled_actions.c.user_id == user_id)
         .order_by(scheduled_actions.c.id)
     )
-    audit_rows = await connection.execute(
+    audit_rows = connection.execute(
         select(audit_log).where(audit_log.c.target_user_id == user_id).order_by(audit_log.c.id)
     )
     return {
         "user_id": user_id,
-        "memberships": await rows(
+        "memberships": rows(
             select(members).where(members.c.user_id == user_id).order_by(members.c.community)
         ),
-        "cases": [
-            _jsonable(asdict(case)) for case in await list_cases_of_user(connection, user_id)
-        ],
+        "cases": [_jsonable(asdict(case)) for case in list_cases_of_user(connection, user_id)],
         "strikes": [_jsonable(asdict(strike_of(row))) for row in strike_rows],
         "notes": [_jsonable(asdict(note_of(row))) for row in note_rows],
-        "sanctions": await rows(
+        "sanctions": rows(
             select(sanctions).where(sanctions.c.user_id == user_id).order_by(sanctions.c.community)
         ),
         "scheduled_actions": [_jsonable(asdict(scheduled_of(row))) for row in scheduled_rows],
@@ -142,7 +138,7 @@ async def export_user(connection: AsyncConnection, user_id: str) -> dict[str, ob
     }
 
 
-async def erase_user(connection: AsyncConnection, user_id: str, now: datetime) -> dict[str, int]:
+def erase_user(connection: Connection, user_id: str, now: datetime) -> dict[str, int]:
     """Delete the member's data; cases under legal hold stay intact with their strikes and notes.
 
     Pending unmute/unban actions are kept so a sanction still gets lifted on time; audit entries
@@ -152,7 +148,7 @@ async def erase_user(connection: AsyncConnection, user_id: str, now: datetime) -
     held_query = select(cases.c.community, cases.c.number).where(
         cases.c.user_id == user_id, cases.c.legal_hold == true()
     )
-    held = (await connection.execute(held_query)).all()
+    held = (connection.execute(held_query)).all()
     held_pairs = {(row.community, row.number) for row in held}
 
     def not_held(community: Any, number: Any) -> ColumnElement[bool]:
@@ -162,35 +158,35 @@ async def erase_user(connection: AsyncConnection, user_id: str, now: datetime) -
 
     counts: dict[str, int] = {}
 
-    async def run(kind: str, statement: Any) -> None:
-        counts[kind] = int((await connection.execute(statement)).rowcount)
+    def run(kind: str, statement: Any) -> None:
+        counts[kind] = int((connection.execute(statement)).rowcount)
 
-    await run(
+    run(
         "strikes",
         delete(strikes).where(
             strikes.c.user_id == user_id, not_held(strikes.c.community, strikes.c.case_number)
         ),
     )
-    await run(
+    run(
         "cases",
         delete(cases).where(cases.c.user_id == user_id, cases.c.legal_hold == false()),
     )
-    await run(
+    run(
         "notes",
         delete(notes).where(
             notes.c.user_id == user_id,
             or_(notes.c.case_number.is_(None), not_held(notes.c.community, notes.c.case_number)),
         ),
     )
-    await run("sanctions", delete(sanctions).where(sanctions.c.user_id == user_id))
-    await run(
+    run("sanctions", delete(sanctions).where(sanctions.c.user_id == user_id))
+    run(
         "scheduled_actions",
         delete(scheduled_actions).where(
             scheduled_actions.c.user_id == user_id,
             or_(scheduled_actions.c.fired_at.is_not(None), scheduled_actions.c.cancelled == true()),
         ),
     )
-    await run(
+    run(
         "audit",
         update(audit_log)
         .where(
@@ -202,6 +198,6 @@ async def erase_user(connection: AsyncConnection, user_id: str, now: datetime) -
         )
         .values(target_user_id=ERASED, reason="", detail=""),
     )
-    await run("memberships", delete(members).where(members.c.user_id == user_id))
+    run("memberships", delete(members).where(members.c.user_id == user_id))
     counts["kept_under_legal_hold"] = len(held_pairs)
     return counts

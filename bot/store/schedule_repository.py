@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, false, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from bot.records import SanctionState, ScheduledAction, ScheduledKind
 from bot.store.case_repository import lock_community
@@ -51,10 +51,10 @@ def _pending_for(community: str, user_id: str, kind: ScheduledKind) -> ColumnEle
     )
 
 
-async def cancel_scheduled(
-    connection: AsyncConnection, community: str, user_id: str, kind: ScheduledKind
+def cancel_scheduled(
+    connection: Connection, community: str, user_id: str, kind: ScheduledKind
 ) -> int:
-    result = await connection.execute(
+    result = connection.execute(
         update(scheduled_actions)
         .where(_pending_for(community, user_id, kind))
         .values(cancelled=True)
@@ -62,8 +62,8 @@ async def cancel_scheduled(
     return int(result.rowcount)
 
 
-async def schedule(
-    connection: AsyncConnection,
+def schedule(
+    connection: Connection,
     community: str,
     platform: str,
     user_id: str,
@@ -73,9 +73,9 @@ async def schedule(
 ) -> ScheduledAction:
     """Replace any pending action of this kind for the member (a unique index backs this up)."""
     # (schedule() gets no "now": a community first seen here is dated by the due time)
-    await lock_community(connection, community, due_at)
-    await cancel_scheduled(connection, community, user_id, kind)
-    result = await connection.execute(
+    lock_community(connection, community, due_at)
+    cancel_scheduled(connection, community, user_id, kind)
+    result = connection.execute(
         scheduled_actions.insert().values(
             community=community,
             platform=platform,
@@ -89,14 +89,14 @@ async def schedule(
     key = result.inserted_primary_key
     assert key is not None
     row = (
-        await connection.execute(select(scheduled_actions).where(scheduled_actions.c.id == key[0]))
+        connection.execute(select(scheduled_actions).where(scheduled_actions.c.id == key[0]))
     ).one()
     return scheduled_of(row)
 
 
-async def due_actions(connection: AsyncConnection, now: datetime) -> Sequence[ScheduledAction]:
+def due_actions(connection: Connection, now: datetime) -> Sequence[ScheduledAction]:
     """Pending actions due at or before ``now``, earliest first (includes overdue ones)."""
-    rows = await connection.execute(
+    rows = connection.execute(
         select(scheduled_actions)
         .where(_PENDING, scheduled_actions.c.due_at <= now)
         .order_by(scheduled_actions.c.due_at, scheduled_actions.c.id)
@@ -104,16 +104,16 @@ async def due_actions(connection: AsyncConnection, now: datetime) -> Sequence[Sc
     return [scheduled_of(row) for row in rows]
 
 
-async def next_due_at(connection: AsyncConnection) -> datetime | None:
-    value = await connection.scalar(select(func.min(scheduled_actions.c.due_at)).where(_PENDING))
+def next_due_at(connection: Connection) -> datetime | None:
+    value = connection.scalar(select(func.min(scheduled_actions.c.due_at)).where(_PENDING))
     # min() keeps the column type, so the value comes back as an aware UTC datetime
     assert value is None or isinstance(value, datetime)
     return value
 
 
-async def claim_scheduled(connection: AsyncConnection, action_id: int, now: datetime) -> bool:
+def claim_scheduled(connection: Connection, action_id: int, now: datetime) -> bool:
     """Mark one pending action fired: only one caller can win (conditional UPDATE + rowcount)."""
-    result = await connection.execute(
+    result = connection.execute(
         update(scheduled_actions)
         .where(scheduled_actions.c.id == action_id, _PENDING)
         .values(fired_at=now)
@@ -121,9 +121,9 @@ async def claim_scheduled(connection: AsyncConnection, action_id: int, now: date
     return bool(result.rowcount == 1)
 
 
-async def get_sanction(connection: AsyncConnection, community: str, user_id: str) -> SanctionState:
+def get_sanction(connection: Connection, community: str, user_id: str) -> SanctionState:
     row = (
-        await connection.execute(
+        connection.execute(
             select(sanctions).where(
                 sanctions.c.community == community, sanctions.c.user_id == user_id
             )
@@ -138,12 +138,12 @@ async def get_sanction(connection: AsyncConnection, community: str, user_id: str
     )
 
 
-async def set_sanction(
-    connection: AsyncConnection, community: str, user_id: str, state: SanctionState
+def set_sanction(
+    connection: Connection, community: str, user_id: str, state: SanctionState
 ) -> None:
     """Upsert; a state with no sanction at all deletes the row (keeps no needless data)."""
     if state == SanctionState():
-        await connection.execute(
+        connection.execute(
             delete(sanctions).where(
                 sanctions.c.community == community, sanctions.c.user_id == user_id
             )
@@ -156,7 +156,7 @@ async def set_sanction(
         banned_until=state.banned_until,
         banned_forever=state.banned_forever,
     )
-    await connection.execute(
+    connection.execute(
         statement.on_conflict_do_update(
             index_elements=["community", "user_id"],
             set_={

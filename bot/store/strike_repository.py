@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import ColumnElement, and_, bindparam, func, literal, or_, select, update
+from sqlalchemy.engine import Connection
 
 from bot.decisions import MemberHistory
 from bot.records import AuditEntry, NewCase, NoteRecord, SanctionState, StrikeRecord
@@ -28,19 +28,21 @@ __all__ = [
 ]
 
 
-async def insert_strike(
-    connection: AsyncConnection, case_id: int, case: NewCase, number: int
-) -> None:
-    await connection.execute(
-        strikes.insert().values(
-            case_id=case_id,
-            community=case.community,
-            user_id=case.user_id,
-            case_number=number,
-            points=case.points,
-            created_at=case.created_at,
-            expires_at=case.points_expire_at,
-        )
+_INSERT_STRIKE = strikes.insert()
+
+
+def insert_strike(connection: Connection, case_id: int, case: NewCase, number: int) -> None:
+    connection.execute(
+        _INSERT_STRIKE,
+        {
+            "case_id": case_id,
+            "community": case.community,
+            "user_id": case.user_id,
+            "case_number": number,
+            "points": case.points,
+            "created_at": case.created_at,
+            "expires_at": case.points_expire_at,
+        },
     )
 
 
@@ -53,38 +55,48 @@ def _active(community: str, user_id: str, now: datetime) -> ColumnElement[bool]:
     )
 
 
-async def active_points(
-    connection: AsyncConnection, community: str, user_id: str, now: datetime
-) -> int:
-    total = await connection.scalar(
+def active_points(connection: Connection, community: str, user_id: str, now: datetime) -> int:
+    total = connection.scalar(
         select(func.coalesce(func.sum(strikes.c.points), 0)).where(_active(community, user_id, now))
     )
     return int(total or 0)
 
 
-async def member_history(
-    connection: AsyncConnection, community: str, user_id: str, now: datetime
-) -> MemberHistory:
-    """Active points and sanction state in ONE statement (the flagged path counts round trips)."""
+def _history_statement() -> Any:
+    community: Any = bindparam("community")
+    user_id: Any = bindparam("user_id")
+    now: Any = bindparam("now")
     points = (
         select(func.coalesce(func.sum(strikes.c.points), 0))
-        .where(_active(community, user_id, now))
+        .where(
+            strikes.c.community == community,
+            strikes.c.user_id == user_id,
+            strikes.c.pardoned_at.is_(None),
+            or_(strikes.c.expires_at.is_(None), strikes.c.expires_at > now),
+        )
         .scalar_subquery()
     )
     one_row = select(literal(1).label("one")).subquery()
     joined = one_row.outerjoin(
         sanctions, and_(sanctions.c.community == community, sanctions.c.user_id == user_id)
     )
-    row = (
-        await connection.execute(
-            select(
-                points.label("points"),
-                sanctions.c.muted_until,
-                sanctions.c.banned_until,
-                sanctions.c.banned_forever,
-            ).select_from(joined)
-        )
-    ).one()
+    return select(
+        points.label("points"),
+        sanctions.c.muted_until,
+        sanctions.c.banned_until,
+        sanctions.c.banned_forever,
+    ).select_from(joined)
+
+
+_HISTORY = _history_statement()
+
+
+def member_history(
+    connection: Connection, community: str, user_id: str, now: datetime
+) -> MemberHistory:
+    """Active points and sanction state in ONE statement (the flagged path counts round trips)."""
+    parameters = {"community": community, "user_id": user_id, "now": now}
+    row = connection.execute(_HISTORY, parameters).one()
     return MemberHistory(
         active_points=int(row.points or 0),
         sanction=SanctionState(
@@ -108,8 +120,8 @@ def strike_of(row: Any) -> StrikeRecord:
     )
 
 
-async def list_strikes(
-    connection: AsyncConnection,
+def list_strikes(
+    connection: Connection,
     community: str,
     user_id: str,
     now: datetime,
@@ -120,14 +132,14 @@ async def list_strikes(
         where = and_(strikes.c.community == community, strikes.c.user_id == user_id)
     else:
         where = _active(community, user_id, now)
-    rows = await connection.execute(
+    rows = connection.execute(
         select(strikes).where(where).order_by(strikes.c.created_at, strikes.c.id)
     )
     return [strike_of(row) for row in rows]
 
 
-async def pardon(
-    connection: AsyncConnection,
+def pardon(
+    connection: Connection,
     community: str,
     user_id: str,
     actor: str,
@@ -139,7 +151,7 @@ async def pardon(
         raise StoreConstraintError(f"cannot pardon a negative number of points ({points})")
     left = points
     removed = 0
-    rows = await connection.execute(
+    rows = connection.execute(
         select(strikes)
         .where(_active(community, user_id, now))
         .order_by(strikes.c.created_at, strikes.c.id)
@@ -149,14 +161,14 @@ async def pardon(
             break
         take = strike.points if left is None else min(left, strike.points)
         if take == strike.points:
-            await connection.execute(
+            connection.execute(
                 update(strikes).where(strikes.c.id == strike.id).values(pardoned_at=now)
             )
         else:  # keep the unpardoned rest active and record the pardoned part as its own row
-            await connection.execute(
+            connection.execute(
                 update(strikes).where(strikes.c.id == strike.id).values(points=strike.points - take)
             )
-            await connection.execute(
+            connection.execute(
                 strikes.insert().values(
                     case_id=strike.case_id,
                     community=strike.community,
@@ -171,7 +183,7 @@ async def pardon(
         removed += take
         if left is not None:
             left -= take
-    await insert_audit(
+    insert_audit(
         connection,
         AuditEntry(
             community=community,
@@ -187,8 +199,8 @@ async def pardon(
     return removed
 
 
-async def pardon_case(
-    connection: AsyncConnection, community: str, number: int, actor: str, now: datetime
+def pardon_case(
+    connection: Connection, community: str, number: int, actor: str, now: datetime
 ) -> int:
     """Pardon the still-active points of one case (a false positive undone), no others."""
     active_of_case = and_(
@@ -198,13 +210,13 @@ async def pardon_case(
         or_(strikes.c.expires_at.is_(None), strikes.c.expires_at > now),
     )
     rows = (
-        await connection.execute(select(strikes.c.user_id, strikes.c.points).where(active_of_case))
+        connection.execute(select(strikes.c.user_id, strikes.c.points).where(active_of_case))
     ).all()
     if not rows:
         return 0
-    await connection.execute(update(strikes).where(active_of_case).values(pardoned_at=now))
+    connection.execute(update(strikes).where(active_of_case).values(pardoned_at=now))
     removed = sum(int(row.points) for row in rows)
-    await insert_audit(
+    insert_audit(
         connection,
         AuditEntry(
             community=community,
@@ -219,8 +231,8 @@ async def pardon_case(
     return removed
 
 
-async def add_note(
-    connection: AsyncConnection,
+def add_note(
+    connection: Connection,
     community: str,
     user_id: str,
     author: str,
@@ -228,7 +240,7 @@ async def add_note(
     now: datetime,
     case_number: int | None,
 ) -> NoteRecord:
-    result = await connection.execute(
+    result = connection.execute(
         notes.insert().values(
             community=community,
             user_id=user_id,
@@ -251,11 +263,9 @@ async def add_note(
     )
 
 
-async def list_notes(
-    connection: AsyncConnection, community: str, user_id: str
-) -> Sequence[NoteRecord]:
+def list_notes(connection: Connection, community: str, user_id: str) -> Sequence[NoteRecord]:
     """Oldest first."""
-    rows = await connection.execute(
+    rows = connection.execute(
         select(notes)
         .where(notes.c.community == community, notes.c.user_id == user_id)
         .order_by(notes.c.id)
