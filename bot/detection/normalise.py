@@ -23,10 +23,9 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.detection.charfold import fold_char, keep_for_language
 from bot.verdicts import Span
@@ -39,6 +38,9 @@ TAIL_CHARS = 1500
 _NUMBER_WITH_UNIT = re.compile(r"\d+(?:h|u|uur|st|nd|rd|th|e|er|eme|de|ste|km|kg|min|gb|mb|eur)\d*")
 _WORD_RUN = re.compile(r"(?:[^\W_]|[@$])+")
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a"}
+_LEET_TABLE = str.maketrans(_LEET)
+_LEET_CHAR = re.compile("[013457$@]")
+_STRETCHED = re.compile(r"(.)\1\1", re.DOTALL)  # three times the same character
 _SPACED_SEPARATORS = frozenset(" .-_*·/|")
 _MIN_SPACED_LETTERS = 3
 _MIN_SPLIT_JOIN = 5
@@ -77,21 +79,20 @@ class NormalisedText:
 
 
 @dataclass(slots=True)
-class _Char:
-    text: str
-    start: int
-    end: int
-    from_one: bool = False
-
-
-@dataclass(slots=True)
 class _Token:
-    chars: list[_Char]
-    is_word: bool
+    """A word, or the separator between two words: folded text and, per character, its
+    [start, end) in the original; ``ones`` are the positions of letters read from a leet ``1``."""
 
-    @property
-    def string(self) -> str:
-        return "".join(c.text for c in self.chars)
+    text: str
+    starts: list[int]
+    ends: list[int]
+    is_word: bool
+    ones: tuple[int, ...] = ()
+
+
+# The folded text without and with homoglyph folding (one character per position, same length)
+# and each position's [start, end) in the original.
+_Stream = tuple[str, str, list[int], list[int]]
 
 
 def _capped_indices(length: int) -> tuple[Iterable[int], bool]:
@@ -100,29 +101,44 @@ def _capped_indices(length: int) -> tuple[Iterable[int], bool]:
     return itertools.chain(range(HEAD_CHARS), range(length - TAIL_CHARS, length)), True
 
 
-def _fold_stream(text: str) -> tuple[list[tuple[str, str, int, int]], str, bool]:
-    """Stage 1: (plain, homoglyph, start, end) per folded character, plus the language text."""
-    if text.isascii():
-        # Fast path, same result: ASCII has no marks, look-alikes or multi-character folds.
-        table = _ascii_table()
-        if len(text) <= HEAD_CHARS + TAIL_CHARS:
-            whole = text.translate(table)
-            return [(c, c, i, i + 1) for i, c in enumerate(whole)], text.lower(), False
-        tail_start = len(text) - TAIL_CHARS
-        head, tail = text[:HEAD_CHARS].translate(table), text[tail_start:].translate(table)
-        capped = [(c, c, i, i + 1) for i, c in enumerate(head)]
-        capped.append(("\n", "\n", tail_start, tail_start))  # the skipped middle breaks words
-        capped.extend((c, c, tail_start + i, tail_start + i + 1) for i, c in enumerate(tail))
-        return capped, f"{text[:HEAD_CHARS]}\n{text[tail_start:]}".lower(), True
+def _fold_stream(text: str) -> tuple[_Stream, str, bool]:
+    """Stage 1: the folded stream, plus the language text and whether the input was capped."""
+    length = len(text)
+    if length <= HEAD_CHARS + TAIL_CHARS:
+        if not _simple_folds(text):
+            return _fold_each(text)
+        # Fast path, same result: each character folds to one, no look-alike, no mark.
+        folded = text.translate(_SIMPLE_FOLDS)
+        stream = (folded, folded, list(range(length)), list(range(1, length + 1)))
+        return stream, unicodedata.normalize("NFC", text).lower(), False
+    tail_start = length - TAIL_CHARS
+    head, tail = text[:HEAD_CHARS], text[tail_start:]
+    if not (_simple_folds(head) and _simple_folds(tail)):
+        return _fold_each(text)
+    folded = f"{head.translate(_SIMPLE_FOLDS)}\n{tail.translate(_SIMPLE_FOLDS)}"
+    starts = [*range(HEAD_CHARS), tail_start, *range(tail_start, length)]
+    ends = [*range(1, HEAD_CHARS + 1), tail_start, *range(tail_start + 1, length + 1)]
+    language_text = unicodedata.normalize("NFC", f"{head}\n{tail}").lower()
+    return (folded, folded, starts, ends), language_text, True
+
+
+def _fold_each(text: str) -> tuple[_Stream, str, bool]:
+    """``_fold_stream`` character by character (any input)."""
     indices, truncated = _capped_indices(len(text))
-    stream: list[tuple[str, str, int, int]] = []
+    plain: list[str] = []
+    homoglyphs: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     language: list[str] = []
     previous_was_base = False
     last_index = -2
     for index in indices:
         char = text[index]
-        if index != last_index + 1 and stream:
-            stream.append(("\n", "\n", index, index))  # the skipped middle breaks words
+        if index != last_index + 1 and plain:
+            plain.append("\n")  # the skipped middle breaks words
+            homoglyphs.append("\n")
+            starts.append(index)
+            ends.append(index)
             language.append("\n")
         last_index = index
         if keep_for_language(char, previous_was_base):
@@ -130,82 +146,112 @@ def _fold_stream(text: str) -> tuple[list[tuple[str, str, int, int]], str, bool]
             previous_was_base = unicodedata.category(char).startswith("L")
         folded = fold_char(char)
         if not folded.text:
-            if stream and stream[-1][3] == index and unicodedata.category(char) in ("Mn", "Me"):
-                plain, homoglyph, start, _ = stream[-1]
-                stream[-1] = (plain, homoglyph, start, index + 1)  # marks belong to their base
+            if ends and ends[-1] == index and unicodedata.category(char) in ("Mn", "Me"):
+                ends[-1] = index + 1  # marks belong to their base
             continue
-        if len(folded.text) == len(folded.homoglyph):
-            for plain, homoglyph in zip(folded.text, folded.homoglyph, strict=True):
-                stream.append((plain, homoglyph, index, index + 1))
-        else:
-            stream.extend((plain, plain, index, index + 1) for plain in folded.text)
+        same_length = len(folded.text) == len(folded.homoglyph)
+        for position, plain_char in enumerate(folded.text):
+            plain.append(plain_char)
+            homoglyphs.append(folded.homoglyph[position] if same_length else plain_char)
+            starts.append(index)
+            ends.append(index + 1)
     language_text = unicodedata.normalize("NFC", "".join(language)).lower()
-    return stream, language_text, truncated
+    return ("".join(plain), "".join(homoglyphs), starts, ends), language_text, truncated
 
 
-@lru_cache(maxsize=1)
-def _ascii_table() -> dict[int, str]:
-    return {code: fold_char(chr(code)).text for code in range(128)}
+# Characters known to fold to exactly one character, the same with or without homoglyph folding,
+# and kept as they are for language identification (learnt as they are seen, bounded).
+_SIMPLE_CHARS: set[str] = set()
+_SIMPLE_FOLDS: dict[int, str] = {}
+_NOT_SIMPLE: set[str] = set()
+_MAX_KNOWN_CHARS = 65_536
 
 
-def _tokens(stream: list[tuple[str, str, int, int]]) -> list[_Token]:
+def _simple_folds(text: str) -> bool:
+    if _SIMPLE_CHARS.issuperset(text):
+        return True
+    for char in set(text).difference(_SIMPLE_CHARS):
+        if char in _NOT_SIMPLE or len(_SIMPLE_CHARS) + len(_NOT_SIMPLE) >= _MAX_KNOWN_CHARS:
+            return False
+        folded = fold_char(char)
+        if (
+            len(folded.text) == 1
+            and folded.homoglyph == folded.text
+            and unicodedata.category(char) not in ("Mn", "Me")
+            and keep_for_language(char, previous_was_base=False)
+        ):
+            _SIMPLE_CHARS.add(char)
+            _SIMPLE_FOLDS[ord(char)] = folded.text
+        else:
+            _NOT_SIMPLE.add(char)
+            return False
+    return True
+
+
+def _tokens(stream: _Stream) -> list[_Token]:
     """Stage 2: words (homoglyph- and leet-folded) and the separators between them."""
+    plain, homoglyphs, starts, ends = stream
+    same = plain == homoglyphs
     tokens: list[_Token] = []
     leet_in_words = False
-    homoglyphs = "".join(item[1] for item in stream)
     position = 0
-    for run in [*_WORD_RUN.finditer(homoglyphs), None]:
-        start, end = (run.start(), run.end()) if run else (len(stream), len(stream))
+    for run in _WORD_RUN.finditer(homoglyphs):
+        start, end = run.span()
         if start > position:
-            separator = [_Char(p, s, e) for p, _, s, e in stream[position:start]]
-            tokens.append(_Token(separator, is_word=False))
+            tokens.append(
+                _Token(plain[position:start], starts[position:start], ends[position:start], False)
+            )
         position = end
-        if run is None:
-            break
-        items = stream[start:end]
-        plain_latin = any(p.isascii() and p.isalpha() for p, _, _, _ in items)
-        all_lookalike = all(h.isascii() for _, h, _, _ in items)
-        use_homoglyph = plain_latin or all_lookalike
-        chars = [_Char(h if use_homoglyph else p, s, e) for p, h, s, e in items]
-        if any(c.text.isalpha() for c in chars) and not _NUMBER_WITH_UNIT.fullmatch(
-            "".join(c.text for c in chars)
+        word = run.group()
+        if not same:
+            plain_word = plain[start:end]
+            plain_latin = any(c.isascii() and c.isalpha() for c in plain_word)
+            if not (plain_latin or word.isascii()):
+                word = plain_word
+        ones: tuple[int, ...] = ()
+        first = 1 if word[0] == "@" else 0  # a leading "@" is a mention, not an "a"
+        if (
+            _LEET_CHAR.search(word, first)
+            and any(map(str.isalpha, word))
+            and not _NUMBER_WITH_UNIT.fullmatch(word)
         ):
-            for offset, char in enumerate(chars):
-                if char.text == "@" and offset == 0:
-                    continue  # a mention, not an "a"
-                if _leet(char):
-                    leet_in_words = True
-        tokens.append(_Token(chars, is_word=True))
+            leet_in_words = True
+            ones = tuple(i for i, c in enumerate(word) if c == "1")
+            word = word[:first] + word[first:].translate(_LEET_TABLE)
+        tokens.append(_Token(word, starts[start:end], ends[start:end], True, ones))
+    if position < len(plain):
+        tokens.append(_Token(plain[position:], starts[position:], ends[position:], False))
     if leet_in_words:
         # The writer uses leetspeak: short all-digit words are words too ("y0u 4re 4 1d10t",
         # "7'35 un3 l1m4c3").
         for token in tokens:
-            short = len(token.chars) <= _MAX_LEET_DIGIT_WORD
-            if token.is_word and short and all(c.text in _LEET for c in token.chars):
-                for char in token.chars:
-                    _leet(char)
+            word = token.text
+            if token.is_word and len(word) <= _MAX_LEET_DIGIT_WORD and _LEET.keys() >= set(word):
+                token.ones = tuple(i for i, c in enumerate(word) if c == "1")
+                token.text = word.translate(_LEET_TABLE)
     return tokens
 
 
-def _leet(char: _Char) -> bool:
-    replacement = _LEET.get(char.text)
-    if replacement is None:
-        return False
-    char.from_one = char.text == "1"
-    char.text = replacement
-    return True
-
-
 def _is_single_letter(token: _Token) -> bool:
-    return token.is_word and len(token.chars) == 1 and token.chars[0].text.isalpha()
+    return token.is_word and len(token.text) == 1 and token.text.isalpha()
 
 
 def _is_spaced_gap(token: _Token) -> bool:
-    return not token.is_word and len(token.chars) == 1 and token.chars[0].text in _SPACED_SEPARATORS
+    return not token.is_word and len(token.text) == 1 and token.text in _SPACED_SEPARATORS
 
 
 def _is_wide_gap(token: _Token) -> bool:
-    return not token.is_word and len(token.chars) >= 2 and all(c.text == " " for c in token.chars)
+    return not token.is_word and len(token.text) >= 2 and not token.text.strip(" ")
+
+
+def _letters_token(letters: list[_Token]) -> _Token:
+    return _Token(
+        "".join(t.text for t in letters),
+        [t.starts[0] for t in letters],
+        [t.ends[0] for t in letters],
+        True,
+        tuple(i for i, t in enumerate(letters) if t.ones),
+    )
 
 
 def _join_spaced(
@@ -222,11 +268,11 @@ def _join_spaced(
             continue
         letters = [token]
         cursor = index + 1
-        separator = tokens[cursor].chars[0].text if cursor < len(tokens) else ""
+        separator = tokens[cursor].text[0] if cursor < len(tokens) else ""
         while (
             cursor + 1 < len(tokens)
             and _is_spaced_gap(tokens[cursor])
-            and tokens[cursor].chars[0].text == separator  # "f.i.n.d y.o.u" is two words
+            and tokens[cursor].text == separator  # "f.i.n.d y.o.u" is two words
             and _is_single_letter(tokens[cursor + 1])
         ):
             letters.append(tokens[cursor + 1])
@@ -237,11 +283,10 @@ def _join_spaced(
         enough = len(letters) >= _MIN_SPACED_LETTERS or (
             len(letters) == 2 and (wide_before or wide_after)
         )
-        chars = [t.chars[0] for t in letters]
-        joined = "".join(c.text for c in chars)
+        joined = "".join(t.text for t in letters)
         if separator == " " and joined not in vocabulary:
             # "u r a slut": every letter is a word of its own in chat speak, keep them apart.
-            enough = enough and not all(c.text in _STANDALONE_LETTERS for c in chars)
+            enough = enough and not _STANDALONE_LETTERS.issuperset(joined)
         if not enough:
             result.append(token)
             index += 1
@@ -259,10 +304,10 @@ def _join_spaced(
                 0,
             )
         if split_at:
-            result.append(_Token(chars[:split_at], is_word=True))
-            space = _Char(" ", chars[split_at].start, chars[split_at].start)
-            result.append(_Token([space], is_word=False))
-        result.append(_Token(chars[split_at:], is_word=True))
+            result.append(_letters_token(letters[:split_at]))
+            space = letters[split_at].starts[0]
+            result.append(_Token(" ", [space], [space], False))
+        result.append(_letters_token(letters[split_at:]))
         index = cursor
     return result
 
@@ -277,7 +322,7 @@ def _join_split_words(
         token = tokens[index]
         if token.is_word and index + 2 < len(tokens) and _is_spaced_gap(tokens[index + 1]):
             following = tokens[index + 2]
-            left, right = token.string, following.string
+            left, right = token.text, following.text
             joined = left + right
             if (
                 following.is_word
@@ -289,7 +334,16 @@ def _join_split_words(
                 and left not in function_words
                 and right not in function_words
             ):
-                result.append(_Token(token.chars + following.chars, is_word=True))
+                ones = token.ones + tuple(len(left) + i for i in following.ones)
+                result.append(
+                    _Token(
+                        joined,
+                        token.starts + following.starts,
+                        token.ends + following.ends,
+                        True,
+                        ones,
+                    )
+                )
                 index += 3
                 continue
         result.append(token)
@@ -297,64 +351,99 @@ def _join_split_words(
     return result
 
 
-def _runs(chars: Sequence[_Char]) -> list[list[_Char]]:
-    return [list(group) for _, group in itertools.groupby(chars, key=lambda c: c.text)]
+# A kept character of a repaired word: its position in the word and its (possibly widened) end.
+_Kept = list[tuple[int, int]]
 
 
-def _collapse(run: list[_Char], keep: int) -> list[_Char]:
-    if len(run) <= keep:
-        return run
-    kept = [_Char(c.text, c.start, c.end, c.from_one) for c in run[:keep]]
-    kept[-1].end = run[-1].end
+def _collapse(word: str, ends: list[int], runs: list[tuple[int, int]], keeps: list[int]) -> _Kept:
+    kept: _Kept = []
+    for (first, stop), keep in zip(runs, keeps, strict=True):
+        if stop - first <= keep:
+            kept.extend((i, ends[i]) for i in range(first, stop))
+        else:
+            kept.extend((i, ends[i]) for i in range(first, first + keep - 1))
+            kept.append((first + keep - 1, ends[stop - 1]))
     return kept
 
 
 def _repair_word(token: _Token, vocabulary: AbstractSet[str]) -> _Token:
     """Stage 4: repeated letters and the ambiguous leet ``1``."""
-    word = token.string
+    word = token.text
     if word in vocabulary:
         return token
-    chars = token.chars
-    runs = _runs(chars)
-    if any(len(run) >= 3 for run in runs):  # only clearly stretched words are touched
-        long_runs = [i for i, run in enumerate(runs) if len(run) >= 2]
+    stretched = _STRETCHED.search(word) is not None  # only clearly stretched words are touched
+    if not stretched and not token.ones:
+        return token
+    kept: _Kept = list(zip(range(len(word)), token.ends, strict=True))
+    if stretched:
+        runs = _run_bounds(word)
+        long_runs = [i for i, (first, stop) in enumerate(runs) if stop - first >= 2]
         choices: Iterable[tuple[int, ...]] = (
             itertools.product((1, 2), repeat=len(long_runs))
             if len(long_runs) <= _MAX_RUNS_EXPANDED
             else [(1,) * len(long_runs)]
         )
-        chosen: list[_Char] | None = None
+        chosen: _Kept | None = None
         for choice in choices:
             keep = dict(zip(long_runs, choice, strict=True))
-            candidate = [c for i, run in enumerate(runs) for c in _collapse(run, keep.get(i, 2))]
-            if "".join(c.text for c in candidate) in vocabulary:
-                chosen = candidate
+            keeps = [keep.get(i, 2) for i in range(len(runs))]
+            text = "".join(
+                word[first] * min(stop - first, k)
+                for (first, stop), k in zip(runs, keeps, strict=True)
+            )
+            if text in vocabulary:
+                chosen = _collapse(word, token.ends, runs, keeps)
                 break
         if chosen is None:
-            chosen = [c for run in runs for c in _collapse(run, 1 if len(run) >= 3 else 2)]
-        chars = chosen
-    if any(c.from_one for c in chars):
-        as_l = "".join("l" if c.from_one else c.text for c in chars)
-        if "".join(c.text for c in chars) not in vocabulary and as_l in vocabulary:
-            chars = [_Char("l" if c.from_one else c.text, c.start, c.end) for c in chars]
-    return _Token(chars, is_word=True)
+            keeps = [1 if stop - first >= 3 else 2 for first, stop in runs]
+            chosen = _collapse(word, token.ends, runs, keeps)
+        kept = chosen
+    text = "".join(word[i] for i, _ in kept)
+    ones = frozenset(token.ones)
+    if any(i in ones for i, _ in kept):
+        as_l = "".join("l" if i in ones else word[i] for i, _ in kept)
+        if text not in vocabulary and as_l in vocabulary:
+            text = as_l
+    return _Token(text, [token.starts[i] for i, _ in kept], [end for _, end in kept], True)
+
+
+def _run_bounds(word: str) -> list[tuple[int, int]]:
+    """[first, stop) of each run of one repeated character."""
+    bounds = []
+    first = 0
+    for _, group in itertools.groupby(word):
+        stop = first + sum(1 for _ in group)
+        bounds.append((first, stop))
+        first = stop
+    return bounds
 
 
 def _emit(tokens: Iterable[_Token]) -> tuple[str, list[int], list[int]]:
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    after_space = False  # the last character out is a space or a newline
     for token in tokens:
-        for char in token.chars:
-            text = char.text
-            if text in (" ", "\n") and out and out[-1] in (" ", "\n"):
-                if text == "\n":
-                    out[-1] = "\n"
-                ends[-1] = max(ends[-1], char.end)
-                continue
+        text = token.text
+        if token.is_word or not ("\n" in text or " " in text):
             out.append(text)
-            starts.append(char.start)
-            ends.append(char.end)
+            starts.extend(token.starts)
+            ends.extend(token.ends)
+            after_space = False
+            continue
+        for char, start, end in zip(text, token.starts, token.ends, strict=True):
+            if char in " \n":
+                if after_space:
+                    if char == "\n":
+                        out[-1] = "\n"
+                    ends[-1] = max(ends[-1], end)
+                    continue
+                after_space = True
+            else:
+                after_space = False
+            out.append(char)
+            starts.append(start)
+            ends.append(end)
     return "".join(out), starts, ends
 
 

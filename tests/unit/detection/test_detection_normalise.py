@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.detection.charfold import fold_char
-from bot.detection.normalise import HEAD_CHARS, TAIL_CHARS, _fold_stream, normalise
+from bot.detection.normalise import HEAD_CHARS, TAIL_CHARS, _fold_each, _fold_stream, normalise
 
 # (kind, original, expected normalised text, word to locate, its exact original substring)
 EVASIONS = [
@@ -154,12 +154,32 @@ def test_empty_and_invisible_only_input() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
 def test_ascii_fast_path_matches_per_character_folding(text: str) -> None:
-    stream, language, truncated = _fold_stream(text)
+    (plain, homoglyphs, starts, ends), language, truncated = _fold_stream(text)
     expected = [
-        (char, char, index, index + 1)
+        (char, index, index + 1)
         for index, source in enumerate(text)
         for char in fold_char(source).text
     ]
-    assert stream == expected
+    assert list(zip(plain, starts, ends, strict=True)) == expected
+    assert homoglyphs == plain
     assert language == text.lower()
     assert not truncated
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_fast_folding_matches_character_by_character(text: str) -> None:
+    assert _fold_stream(text) == _fold_each(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * (HEAD_CHARS + TAIL_CHARS + 1),
+        ("é ß " * 5000),
+        "you idiot " * 2000 + "\u0301",
+        "\u0301" + "ab" * 5000,
+    ],
+)
+def test_fast_folding_of_capped_input_matches_character_by_character(text: str) -> None:
+    assert _fold_stream(text) == _fold_each(text)
