@@ -83,16 +83,15 @@ def feature_settings() -> dict[str, object]:
 
 
 def hashed_ngrams(text: str) -> npt.NDArray[np.int64]:
-    """Sorted unique bucket ids of word 1-2-grams and char 3-4-grams of ``text`` (normalised)."""
-    text = text[:_MAX_CHARS]
-    words = text.split()
+    """Sorted unique bucket ids of word 1-2-grams and char 3-5-grams of ``text`` (normalised)."""
+    words = text[:_MAX_CHARS].split()
     grams = [f"w:{w}" for w in words]
     grams += [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
     padded = f" {' '.join(words)} "
     for size in CHAR_NGRAMS:
         grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]
-    ids = {zlib.crc32(gram.encode("utf-8")) % HASH_BUCKETS for gram in grams}
-    return np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
+    crcs = np.fromiter(map(zlib.crc32, map(str.encode, grams)), dtype=np.int64, count=len(grams))
+    return np.unique(crcs % HASH_BUCKETS)
 
 
 def embedder_for(name: str) -> Embedder:
