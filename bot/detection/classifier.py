@@ -250,7 +250,7 @@ class RulesClassifier:
             bucket = roles[match.role]
             if len(bucket) < MAX_MATCHES_PER_ROLE:  # a wall of repeated insults says it early
                 bucket.append(match)
-        indexes = {role: MatchIndex(roles.get(role, ())) for role in _CUE_ROLES}
+        indexes = {role: MatchIndex(roles[role]) for role in _CUE_ROLES if role in roles}
         return RuleContext(
             text=folded,
             layout=TextLayout.of(folded),

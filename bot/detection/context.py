@@ -11,7 +11,7 @@ from bot.detection.analysis import Target
 from bot.detection.lexicon import RawMatch
 from bot.verdicts import Category, Language
 
-__all__ = ["Candidate", "MatchIndex", "RuleContext", "TextLayout", "words_between"]
+__all__ = ["NO_MATCHES", "Candidate", "MatchIndex", "RuleContext", "TextLayout", "words_between"]
 
 _SENTENCE_BREAKS = frozenset(".!?\n")
 _CLAUSE_BREAKS = _SENTENCE_BREAKS | frozenset(",;:()")
@@ -132,6 +132,8 @@ class MatchIndex:
         return result
 
 
+NO_MATCHES = MatchIndex(())
+
 _DEFAULT_SUPPRESSIBLE = frozenset({"negation", "quote", "counter_speech", "idiom", "question"})
 _MAX_GAP_WORDS = 5  # words allowed between a cue ("you are a") and its insult ("idiot")
 _MAX_FREE_WORDS = 2
@@ -187,7 +189,7 @@ class RuleContext:
         return self.roles.get(role, [])
 
     def index(self, role: str) -> MatchIndex:
-        return self.indexes.get(role) or MatchIndex(())
+        return self.indexes.get(role, NO_MATCHES)
 
     def gap_is_skippable(self, start: int, end: int, free: int = 0) -> bool:
         """Only filler between ``start`` and ``end``: intensifiers, listed adjectives, digits,
