@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -104,12 +105,9 @@ class LanguageIdentifier:
     ) -> None:
         self._model = model
         self._function_words = function_words
-        self._cache: dict[str, tuple[float, ...]] = {}
+        self._cache: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {}
 
     def _word_scores(self, word: str) -> tuple[float, ...]:
-        cached = self._cache.get(word)
-        if cached is not None:
-            return cached
         model = self._model
         totals = [0.0] * len(model.languages)
         grams = word_ngrams(word)
@@ -124,7 +122,18 @@ class LanguageIdentifier:
         members = [lang for lang in model.languages if word in self._function_words.get(lang, ())]
         for lang in members:
             totals[model.languages.index(lang)] += _FUNCTION_WORD_BONUS / len(members)
-        result = tuple(totals)
+        return tuple(totals)
+
+    def _word_votes(self, word: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """The word's score per language and its vote (softmax of the scores), cached."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        scores = self._word_scores(word)
+        best = max(scores)
+        weights = [math.exp(score - best) for score in scores]
+        norm = sum(weights)
+        result = scores, tuple(weight / norm for weight in weights)
         if len(self._cache) < 50_000:
             self._cache[word] = result
         return result
@@ -137,14 +146,10 @@ class LanguageIdentifier:
             return LanguageGuess(Language.UNKNOWN, ())
         sums = [0.0] * len(languages)
         votes = [0.0] * len(languages)
-        for word in words:
-            scores = self._word_scores(word)
-            best = max(scores)
-            weights = [math.exp(score - best) for score in scores]
-            norm = sum(weights)
-            for index, score in enumerate(scores):
-                sums[index] += score
-                votes[index] += weights[index] / norm
+        for word in words:  # summed in word order: the same floats as ever
+            scores, word_votes = self._word_votes(word)
+            sums = list(map(operator.add, sums, scores))
+            votes = list(map(operator.add, votes, word_votes))
         # The likelihood sum decides (best on held-out three-word messages); votes give shares.
         primary = languages[max(range(len(languages)), key=lambda i: sums[i])]
         total = sum(votes)
