@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from bot.detection.normalise import NormalisedText
 from bot.verdicts import Category, Language, Span
@@ -46,8 +47,7 @@ class Suppressor(StrEnum):
     ALLOWED = "allowed"  # a community allow term
 
 
-@dataclass(frozen=True, slots=True)
-class TermMatch:
+class TermMatch(NamedTuple):
     """One lexicon term found on word boundaries of the normalised text.
 
     ``role`` is "<file>.<list>" from the lexicon ("insult.nouns", "hate.groups",

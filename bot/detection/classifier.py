@@ -20,7 +20,7 @@ from bot.detection.lexicon import Lexicon, RawMatch, default_lexicon
 from bot.detection.normalise import NormalisedText, normalise
 from bot.detection.rules import PHRASE, find_candidates
 from bot.detection.suppressors import suppressors_for
-from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
+from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language, Span
 
 __all__ = ["RulesClassifier", "check_rules_data"]
 
@@ -109,6 +109,18 @@ def _deduplicate(
         if current is None or rank > (current.score, share.get(current.lang, 0.0)):
             best[key] = candidate
     return sorted(best.values(), key=lambda c: (c.start, c.end, c.category.value))
+
+
+def _term_matches(normalised: NormalisedText, raw: list[RawMatch]) -> tuple[TermMatch, ...]:
+    spans: dict[tuple[int, int], Span] = {}  # a term listed in several languages: one span
+    matches = []
+    for match in raw:
+        key = (match.start, match.end)
+        span = spans.get(key)
+        if span is None:
+            span = spans[key] = normalised.span(match.start, match.end)
+        matches.append(TermMatch(match.term, match.role, match.lang, match.start, match.end, span))
+    return tuple(matches)
 
 
 class RulesClassifier:
@@ -283,10 +295,7 @@ class RulesClassifier:
             normalised=normalised,
             lang=lang,
             language_shares=shares,
-            matches=tuple(
-                TermMatch(m.term, m.role, m.lang, m.start, m.end, normalised.span(m.start, m.end))
-                for m in raw
-            ),
+            matches=_term_matches(normalised, raw),
             hits=tuple(hits),
             category_scores=MappingProxyType(final),
             raw_scores=MappingProxyType(before),

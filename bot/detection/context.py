@@ -13,8 +13,9 @@ from bot.verdicts import Category, Language
 
 __all__ = ["NO_MATCHES", "Candidate", "MatchIndex", "RuleContext", "TextLayout", "words_between"]
 
-_SENTENCE_BREAKS = frozenset(".!?\n")
-_CLAUSE_BREAKS = _SENTENCE_BREAKS | frozenset(",;:()")
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
+_CLAUSE_BREAK = re.compile(r"[.!?\n,;:()]")
+_DOUBLE_QUOTE = re.compile('"')
 _MAX_TERM_CHARS = 120
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[^\W_]+'")
 
@@ -39,9 +40,9 @@ class TextLayout:
     def of(cls, text: str) -> TextLayout:
         return cls(
             text=text,
-            sentence_breaks=tuple(i for i, c in enumerate(text) if c in _SENTENCE_BREAKS),
-            clause_breaks=tuple(i for i, c in enumerate(text) if c in _CLAUSE_BREAKS),
-            double_quotes=tuple(i for i, c in enumerate(text) if c == '"'),
+            sentence_breaks=tuple(m.start() for m in _SENTENCE_BREAK.finditer(text)),
+            clause_breaks=tuple(m.start() for m in _CLAUSE_BREAK.finditer(text)),
+            double_quotes=tuple(m.start() for m in _DOUBLE_QUOTE.finditer(text)),
         )
 
     @staticmethod
