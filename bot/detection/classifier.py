@@ -112,13 +112,16 @@ def _deduplicate(
 
 
 def _term_matches(normalised: NormalisedText, raw: list[RawMatch]) -> tuple[TermMatch, ...]:
-    spans: dict[tuple[int, int], Span] = {}  # a term listed in several languages: one span
+    """Each match with its span in the original (a term listed in several languages: one span)."""
+    starts, ends, original = normalised.starts, normalised.ends, normalised.original
+    spans: dict[tuple[int, int], Span] = {}
     matches = []
     for match in raw:
         key = (match.start, match.end)
         span = spans.get(key)
-        if span is None:
-            span = spans[key] = normalised.span(match.start, match.end)
+        if span is None:  # ``normalised.span`` for a non-empty range, inlined
+            begin, finish = starts[match.start], ends[match.end - 1]
+            span = spans[key] = Span(start=begin, end=finish, text=original[begin:finish])
         matches.append(TermMatch(match.term, match.role, match.lang, match.start, match.end, span))
     return tuple(matches)
 

@@ -90,6 +90,7 @@ class DetectionEngine:
             else _SharedEncoder(embedder, model.embedder_name)
         )
         self._feature_index = _feature_index(model)
+        self._boundaries_by_lang: dict[Language, tuple[float, ...]] = {}
 
     @classmethod
     def load(
@@ -191,10 +192,12 @@ class DetectionEngine:
         self, analysis: RuleAnalysis, scores: FloatArray, stage: str
     ) -> Classification:
         items = []
-        for index, category in enumerate(self._model.categories):
-            hits = analysis.hits_for(category)
-            raw = float(scores[index])
-            score = rescale(raw, self._boundary(category, analysis.lang))
+        rows = zip(
+            self._model.categories, scores.tolist(), self._boundaries(analysis.lang), strict=True
+        )
+        for category, raw, boundary in rows:
+            hits = analysis.hits_for(category) if analysis.hits else ()
+            score = rescale(raw, boundary)
             items.append(
                 CategoryScore(
                     category=category,
@@ -210,6 +213,14 @@ class DetectionEngine:
         return Classification(
             lang=analysis.lang, scores=tuple(items), language_shares=analysis.language_shares
         )
+
+    def _boundaries(self, lang: Language) -> tuple[float, ...]:
+        """``_boundary`` of every model category for ``lang`` (cached: asked once per text)."""
+        cached = self._boundaries_by_lang.get(lang)
+        if cached is None:
+            cached = tuple(self._boundary(category, lang) for category in self._model.categories)
+            self._boundaries_by_lang[lang] = cached
+        return cached
 
     def _rule_features(self, analyses: Sequence[RuleAnalysis]) -> FloatArray:
         matrix = np.asarray([a.feature_vector() for a in analyses], dtype=np.float32)
