@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -36,7 +36,8 @@ HEAD_CHARS = 6000
 TAIL_CHARS = 1500
 # "8h37", "10u30", "3rd", "2de", "5km": numbers with a unit, not leetspeak.
 _NUMBER_WITH_UNIT = re.compile(r"\d+(?:h|u|uur|st|nd|rd|th|e|er|eme|de|ste|km|kg|min|gb|mb|eur)\d*")
-_WORD_RUN = re.compile(r"(?:[^\W_]|[@$])+")
+_WORD_SPLIT = re.compile(r"((?:[^\W_]|[@$])+)")  # words kept by split()
+_SPACES = re.compile("[ \n]")
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a"}
 _LEET_TABLE = str.maketrans(_LEET)
 _LEET_CHAR = re.compile("[013457$@]")
@@ -80,13 +81,19 @@ class NormalisedText:
 
 @dataclass(slots=True)
 class _Token:
-    """A word, or the separator between two words: folded text and, per character, its
-    [start, end) in the original; ``ones`` are the positions of letters read from a leet ``1``."""
+    """A word, or the separator between two words, and where its characters come from.
+
+    While the token is an unchanged stretch of the stream (leet letters aside), ``at`` is the
+    stream position of its first character; after a join or a repair ``at`` is -1 and
+    ``starts``/``ends`` hold each character's [start, end) in the original. ``ones`` are the
+    positions of letters read from a leet ``1``.
+    """
 
     text: str
-    starts: list[int]
-    ends: list[int]
     is_word: bool
+    at: int
+    starts: Sequence[int] = ()
+    ends: Sequence[int] = ()
     ones: tuple[int, ...] = ()
 
 
@@ -190,37 +197,39 @@ def _simple_folds(text: str) -> bool:
 
 def _tokens(stream: _Stream) -> list[_Token]:
     """Stage 2: words (homoglyph- and leet-folded) and the separators between them."""
-    plain, homoglyphs, starts, ends = stream
+    plain, homoglyphs, _, _ = stream
     same = plain == homoglyphs
+    maybe_leet = _LEET_CHAR.search(homoglyphs) is not None
+    parts = _WORD_SPLIT.split(homoglyphs)  # separator, word, separator, ..., word, separator
     tokens: list[_Token] = []
     leet_in_words = False
     position = 0
-    for run in _WORD_RUN.finditer(homoglyphs):
-        start, end = run.span()
-        if start > position:
-            tokens.append(
-                _Token(plain[position:start], starts[position:start], ends[position:start], False)
-            )
-        position = end
-        word = run.group()
+    for index, part in enumerate(parts):
+        if not part:
+            continue  # no separator at the very start or end
+        start = position
+        position += len(part)
+        if not index % 2:
+            tokens.append(_Token(part if same else plain[start:position], False, start))
+            continue
+        word = part
         if not same:
-            plain_word = plain[start:end]
+            plain_word = plain[start:position]
             plain_latin = any(c.isascii() and c.isalpha() for c in plain_word)
             if not (plain_latin or word.isascii()):
                 word = plain_word
         ones: tuple[int, ...] = ()
         first = 1 if word[0] == "@" else 0  # a leading "@" is a mention, not an "a"
         if (
-            _LEET_CHAR.search(word, first)
+            maybe_leet
+            and _LEET_CHAR.search(word, first)
             and any(map(str.isalpha, word))
             and not _NUMBER_WITH_UNIT.fullmatch(word)
         ):
             leet_in_words = True
             ones = tuple(i for i, c in enumerate(word) if c == "1")
             word = word[:first] + word[first:].translate(_LEET_TABLE)
-        tokens.append(_Token(word, starts[start:end], ends[start:end], True, ones))
-    if position < len(plain):
-        tokens.append(_Token(plain[position:], starts[position:], ends[position:], False))
+        tokens.append(_Token(word, True, start, ones=ones))
     if leet_in_words:
         # The writer uses leetspeak: short all-digit words are words too ("y0u 4re 4 1d10t",
         # "7'35 un3 l1m4c3").
@@ -230,6 +239,27 @@ def _tokens(stream: _Stream) -> list[_Token]:
                 token.ones = tuple(i for i, c in enumerate(word) if c == "1")
                 token.text = word.translate(_LEET_TABLE)
     return tokens
+
+
+def _offsets(token: _Token, stream: _Stream) -> tuple[Sequence[int], Sequence[int]]:
+    """Each character's [start, end) in the original."""
+    if token.at < 0:
+        return token.starts, token.ends
+    stop = token.at + len(token.text)
+    return stream[2][token.at : stop], stream[3][token.at : stop]
+
+
+def _joined(parts: Sequence[_Token], stream: _Stream) -> _Token:
+    """One word made of ``parts`` (their characters in order)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    ones: list[int] = []
+    for part in parts:
+        part_starts, part_ends = _offsets(part, stream)
+        ones.extend(len(starts) + i for i in part.ones)
+        starts.extend(part_starts)
+        ends.extend(part_ends)
+    return _Token("".join(p.text for p in parts), True, -1, starts, ends, tuple(ones))
 
 
 def _is_single_letter(token: _Token) -> bool:
@@ -244,18 +274,11 @@ def _is_wide_gap(token: _Token) -> bool:
     return not token.is_word and len(token.text) >= 2 and not token.text.strip(" ")
 
 
-def _letters_token(letters: list[_Token]) -> _Token:
-    return _Token(
-        "".join(t.text for t in letters),
-        [t.starts[0] for t in letters],
-        [t.ends[0] for t in letters],
-        True,
-        tuple(i for i, t in enumerate(letters) if t.ones),
-    )
-
-
 def _join_spaced(
-    tokens: list[_Token], vocabulary: AbstractSet[str], function_words: AbstractSet[str]
+    tokens: list[_Token],
+    stream: _Stream,
+    vocabulary: AbstractSet[str],
+    function_words: AbstractSet[str],
 ) -> list[_Token]:
     """Stage 3a: join runs of single letters separated by one space/dot/dash."""
     result: list[_Token] = []
@@ -304,16 +327,19 @@ def _join_spaced(
                 0,
             )
         if split_at:
-            result.append(_letters_token(letters[:split_at]))
-            space = letters[split_at].starts[0]
-            result.append(_Token(" ", [space], [space], False))
-        result.append(_letters_token(letters[split_at:]))
+            result.append(_joined(letters[:split_at], stream))
+            space = _offsets(letters[split_at], stream)[0][0]
+            result.append(_Token(" ", False, -1, [space], [space]))
+        result.append(_joined(letters[split_at:], stream))
         index = cursor
     return result
 
 
 def _join_split_words(
-    tokens: list[_Token], vocabulary: AbstractSet[str], function_words: AbstractSet[str]
+    tokens: list[_Token],
+    stream: _Stream,
+    vocabulary: AbstractSet[str],
+    function_words: AbstractSet[str],
 ) -> list[_Token]:
     """Stage 3b: "id iot" -> "idiot" when the halves join into a known term."""
     result: list[_Token] = []
@@ -334,16 +360,7 @@ def _join_split_words(
                 and left not in function_words
                 and right not in function_words
             ):
-                ones = token.ones + tuple(len(left) + i for i in following.ones)
-                result.append(
-                    _Token(
-                        joined,
-                        token.starts + following.starts,
-                        token.ends + following.ends,
-                        True,
-                        ones,
-                    )
-                )
+                result.append(_joined((token, following), stream))
                 index += 3
                 continue
         result.append(token)
@@ -355,7 +372,7 @@ def _join_split_words(
 _Kept = list[tuple[int, int]]
 
 
-def _collapse(word: str, ends: list[int], runs: list[tuple[int, int]], keeps: list[int]) -> _Kept:
+def _collapse(ends: Sequence[int], runs: list[tuple[int, int]], keeps: list[int]) -> _Kept:
     kept: _Kept = []
     for (first, stop), keep in zip(runs, keeps, strict=True):
         if stop - first <= keep:
@@ -366,7 +383,7 @@ def _collapse(word: str, ends: list[int], runs: list[tuple[int, int]], keeps: li
     return kept
 
 
-def _repair_word(token: _Token, vocabulary: AbstractSet[str]) -> _Token:
+def _repair_word(token: _Token, stream: _Stream, vocabulary: AbstractSet[str]) -> _Token:
     """Stage 4: repeated letters and the ambiguous leet ``1``."""
     word = token.text
     if word in vocabulary:
@@ -374,7 +391,8 @@ def _repair_word(token: _Token, vocabulary: AbstractSet[str]) -> _Token:
     stretched = _STRETCHED.search(word) is not None  # only clearly stretched words are touched
     if not stretched and not token.ones:
         return token
-    kept: _Kept = list(zip(range(len(word)), token.ends, strict=True))
+    starts, ends = _offsets(token, stream)
+    kept: _Kept = list(zip(range(len(word)), ends, strict=True))
     if stretched:
         runs = _run_bounds(word)
         long_runs = [i for i, (first, stop) in enumerate(runs) if stop - first >= 2]
@@ -392,11 +410,11 @@ def _repair_word(token: _Token, vocabulary: AbstractSet[str]) -> _Token:
                 for (first, stop), k in zip(runs, keeps, strict=True)
             )
             if text in vocabulary:
-                chosen = _collapse(word, token.ends, runs, keeps)
+                chosen = _collapse(ends, runs, keeps)
                 break
         if chosen is None:
             keeps = [1 if stop - first >= 3 else 2 for first, stop in runs]
-            chosen = _collapse(word, token.ends, runs, keeps)
+            chosen = _collapse(ends, runs, keeps)
         kept = chosen
     text = "".join(word[i] for i, _ in kept)
     ones = frozenset(token.ones)
@@ -404,7 +422,7 @@ def _repair_word(token: _Token, vocabulary: AbstractSet[str]) -> _Token:
         as_l = "".join("l" if i in ones else word[i] for i, _ in kept)
         if text not in vocabulary and as_l in vocabulary:
             text = as_l
-    return _Token(text, [token.starts[i] for i, _ in kept], [end for _, end in kept], True)
+    return _Token(text, True, -1, [starts[i] for i, _ in kept], [end for _, end in kept])
 
 
 def _run_bounds(word: str) -> list[tuple[int, int]]:
@@ -418,20 +436,36 @@ def _run_bounds(word: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _emit(tokens: Iterable[_Token]) -> tuple[str, list[int], list[int]]:
+def _emit(tokens: Iterable[_Token], stream: _Stream) -> tuple[str, list[int], list[int]]:
+    """The tokens' text, runs of spaces and newlines collapsed to one (a newline wins), and the
+    offsets; consecutive unchanged stretches of the stream are copied in one go."""
+    stream_starts, stream_ends = stream[2], stream[3]
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     after_space = False  # the last character out is a space or a newline
+    copy_from = copy_to = -1  # stream stretch still to copy into starts/ends
     for token in tokens:
         text = token.text
-        if token.is_word or not ("\n" in text or " " in text):
+        if token.is_word or (len(text) == 1 and not after_space) or not _SPACES.search(text):
+            if token.at >= 0 and token.at == copy_to:
+                copy_to += len(text)
+            else:
+                starts += stream_starts[copy_from:copy_to]
+                ends += stream_ends[copy_from:copy_to]
+                if token.at >= 0:
+                    copy_from, copy_to = token.at, token.at + len(text)
+                else:
+                    copy_from = copy_to = -1
+                    starts += token.starts
+                    ends += token.ends
             out.append(text)
-            starts.extend(token.starts)
-            ends.extend(token.ends)
-            after_space = False
+            after_space = text in (" ", "\n")
             continue
-        for char, start, end in zip(text, token.starts, token.ends, strict=True):
+        starts += stream_starts[copy_from:copy_to]
+        ends += stream_ends[copy_from:copy_to]
+        copy_from = copy_to = -1
+        for char, start, end in zip(text, *_offsets(token, stream), strict=True):
             if char in " \n":
                 if after_space:
                     if char == "\n":
@@ -444,6 +478,8 @@ def _emit(tokens: Iterable[_Token]) -> tuple[str, list[int], list[int]]:
             out.append(char)
             starts.append(start)
             ends.append(end)
+    starts += stream_starts[copy_from:copy_to]
+    ends += stream_ends[copy_from:copy_to]
     return "".join(out), starts, ends
 
 
@@ -465,10 +501,10 @@ def normalise(
         vocabulary = lexicon.vocabulary if vocabulary is None else vocabulary
         function_words = lexicon.function_words if function_words is None else function_words
     stream, language_text, truncated = _fold_stream(text)
-    tokens = _join_spaced(_tokens(stream), vocabulary, function_words)
-    tokens = _join_split_words(tokens, vocabulary, function_words)
-    repaired = [_repair_word(t, vocabulary) if t.is_word else t for t in tokens]
-    folded, starts, ends = _emit(repaired)
+    tokens = _join_spaced(_tokens(stream), stream, vocabulary, function_words)
+    tokens = _join_split_words(tokens, stream, vocabulary, function_words)
+    repaired = [_repair_word(t, stream, vocabulary) if t.is_word else t for t in tokens]
+    folded, starts, ends = _emit(repaired, stream)
     return NormalisedText(
         original=text,
         text=folded,
