@@ -8,6 +8,7 @@ missing or corrupt.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from types import MappingProxyType
 
@@ -250,9 +251,11 @@ class RulesClassifier:
         present = {lang for lang, _ in shares}
         if len(words_between(folded, 0, min(len(folded), 200))) < _MIN_WORDS_FOR_LANGUAGE_GATE:
             present = set()
+        if not present:
+            return list(itertools.islice(self._lexicon.find(folded), MAX_MATCHES))
         matches = []
         for match in self._lexicon.find(folded):
-            if present and match.lang not in present and _gated(match):
+            if match.lang not in present and _gated(match):
                 continue
             matches.append(match)
             if len(matches) >= MAX_MATCHES:
@@ -289,10 +292,14 @@ class RulesClassifier:
         hits: list[RuleHit],
         ctx: RuleContext,
     ) -> RuleAnalysis:
-        final = {
-            c: _combine([h.effective_score for h in hits if h.category is c]) for c in Category
-        }
-        before = {c: _combine([h.score for h in hits if h.category is c]) for c in Category}
+        if hits:
+            final = {
+                c: _combine([h.effective_score for h in hits if h.category is c]) for c in Category
+            }
+            before = {c: _combine([h.score for h in hits if h.category is c]) for c in Category}
+        else:
+            final = dict.fromkeys(Category, 0.0)  # what ``_combine`` says of no scores
+            before = dict.fromkeys(Category, 0.0)
         roles = ctx.roles
         return RuleAnalysis(
             normalised=normalised,

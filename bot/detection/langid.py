@@ -9,6 +9,7 @@ words, so "allez, t'es vraiment een dikke zever hein" reports both fr and nl.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import operator
@@ -105,7 +106,7 @@ class LanguageIdentifier:
     ) -> None:
         self._model = model
         self._function_words = function_words
-        self._cache: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {}
+        self._cache: dict[str, tuple[float, ...]] = {}
 
     def _word_scores(self, word: str) -> tuple[float, ...]:
         model = self._model
@@ -124,8 +125,8 @@ class LanguageIdentifier:
             totals[model.languages.index(lang)] += _FUNCTION_WORD_BONUS / len(members)
         return tuple(totals)
 
-    def _word_votes(self, word: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
-        """The word's score per language and its vote (softmax of the scores), cached."""
+    def _word_votes(self, word: str) -> tuple[float, ...]:
+        """The word's score per language, then its vote per language (softmax of the scores)."""
         cached = self._cache.get(word)
         if cached is not None:
             return cached
@@ -133,7 +134,7 @@ class LanguageIdentifier:
         best = max(scores)
         weights = [math.exp(score - best) for score in scores]
         norm = sum(weights)
-        result = scores, tuple(weight / norm for weight in weights)
+        result = (*scores, *(weight / norm for weight in weights))
         if len(self._cache) < 50_000:
             self._cache[word] = result
         return result
@@ -144,12 +145,13 @@ class LanguageIdentifier:
         languages = self._model.languages
         if not words:
             return LanguageGuess(Language.UNKNOWN, ())
-        sums = [0.0] * len(languages)
-        votes = [0.0] * len(languages)
-        for word in words:  # summed in word order: the same floats as ever
-            scores, word_votes = self._word_votes(word)
-            sums = list(map(operator.add, sums, scores))
-            votes = list(map(operator.add, votes, word_votes))
+        cache = self._cache
+        rows = [cache.get(word) or self._word_votes(word) for word in words]
+        # Summed in word order, from 0.0: the same floats as a running total.
+        columns = [
+            functools.reduce(operator.add, column, 0.0) for column in zip(*rows, strict=True)
+        ]
+        sums, votes = columns[: len(languages)], columns[len(languages) :]
         # The likelihood sum decides (best on held-out three-word messages); votes give shares.
         primary = languages[max(range(len(languages)), key=lambda i: sums[i])]
         total = sum(votes)
