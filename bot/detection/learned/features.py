@@ -88,10 +88,16 @@ def hashed_ngrams(text: str) -> npt.NDArray[np.int64]:
     grams = [f"w:{w}" for w in words]
     grams += [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
     padded = f" {' '.join(words)} "
-    for size in CHAR_NGRAMS:
-        grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]
-    crcs = np.fromiter(map(zlib.crc32, map(str.encode, grams)), dtype=np.int64, count=len(grams))
-    return np.unique(crcs % HASH_BUCKETS)
+    encoded = padded.encode("utf-8")
+    if len(encoded) == len(padded):  # ASCII: slices of the bytes are the grams' UTF-8
+        crcs = list(map(zlib.crc32, map(str.encode, grams)))
+        for size in CHAR_NGRAMS:
+            crcs += map(zlib.crc32, [encoded[i : i + size] for i in range(len(encoded) - size + 1)])
+    else:
+        for size in CHAR_NGRAMS:
+            grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]
+        crcs = list(map(zlib.crc32, map(str.encode, grams)))
+    return np.unique(np.fromiter(crcs, dtype=np.int64, count=len(crcs)) % HASH_BUCKETS)
 
 
 def embedder_for(name: str) -> Embedder:
