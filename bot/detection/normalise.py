@@ -285,8 +285,8 @@ def _join_spaced(
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if not _is_single_letter(token):
-            result.append(token)
+        if not (token.is_word and len(token.text) == 1 and token.text.isalpha()):
+            result.append(token)  # not a single letter
             index += 1
             continue
         letters = [token]
@@ -349,16 +349,16 @@ def _join_split_words(
         if token.is_word and index + 2 < len(tokens) and _is_spaced_gap(tokens[index + 1]):
             following = tokens[index + 2]
             left, right = token.text, following.text
-            joined = left + right
             if (
                 following.is_word
-                and len(joined) >= _MIN_SPLIT_JOIN
-                and min(len(left), len(right)) >= 2
-                and joined in vocabulary
+                and len(left) >= 2
+                and len(right) >= 2
+                and len(left) + len(right) >= _MIN_SPLIT_JOIN
                 and left not in vocabulary
                 and right not in vocabulary
                 and left not in function_words
                 and right not in function_words
+                and left + right in vocabulary
             ):
                 result.append(_joined((token, following), stream))
                 index += 3
@@ -383,14 +383,17 @@ def _collapse(ends: Sequence[int], runs: list[tuple[int, int]], keeps: list[int]
     return kept
 
 
+def _needs_repair(token: _Token, vocabulary: AbstractSet[str]) -> bool:
+    """An unknown word that is clearly stretched or holds a leet ``1``."""
+    return (
+        bool(token.ones) or _STRETCHED.search(token.text) is not None
+    ) and token.text not in vocabulary
+
+
 def _repair_word(token: _Token, stream: _Stream, vocabulary: AbstractSet[str]) -> _Token:
-    """Stage 4: repeated letters and the ambiguous leet ``1``."""
+    """Stage 4: repeated letters and the ambiguous leet ``1`` (in words that ``_needs_repair``)."""
     word = token.text
-    if word in vocabulary:
-        return token
     stretched = _STRETCHED.search(word) is not None  # only clearly stretched words are touched
-    if not stretched and not token.ones:
-        return token
     starts, ends = _offsets(token, stream)
     kept: _Kept = list(zip(range(len(word)), ends, strict=True))
     if stretched:
@@ -503,7 +506,10 @@ def normalise(
     stream, language_text, truncated = _fold_stream(text)
     tokens = _join_spaced(_tokens(stream), stream, vocabulary, function_words)
     tokens = _join_split_words(tokens, stream, vocabulary, function_words)
-    repaired = [_repair_word(t, stream, vocabulary) if t.is_word else t for t in tokens]
+    repaired = [
+        _repair_word(t, stream, vocabulary) if t.is_word and _needs_repair(t, vocabulary) else t
+        for t in tokens
+    ]
     folded, starts, ends = _emit(repaired, stream)
     return NormalisedText(
         original=text,
