@@ -89,8 +89,9 @@ class DetectionEngine:
             if isinstance(embedder, _SharedEncoder)
             else _SharedEncoder(embedder, model.embedder_name)
         )
-        self._feature_index = _feature_index(model)
+        self._feature_index = np.asarray(_feature_index(model), dtype=np.intp)
         self._boundaries_by_lang: dict[Language, tuple[float, ...]] = {}
+        self._score_labels = tuple(f"model:{c.value}=" for c in model.categories)
 
     @classmethod
     def load(
@@ -192,10 +193,15 @@ class DetectionEngine:
         self, analysis: RuleAnalysis, scores: FloatArray, stage: str
     ) -> Classification:
         items = []
+        stage_reason = f"stage:{stage}"
         rows = zip(
-            self._model.categories, scores.tolist(), self._boundaries(analysis.lang), strict=True
+            self._model.categories,
+            self._score_labels,
+            scores.tolist(),
+            self._boundaries(analysis.lang),
+            strict=True,
         )
-        for category, raw, boundary in rows:
+        for category, label, raw, boundary in rows:
             hits = analysis.hits_for(category) if analysis.hits else ()
             score = rescale(raw, boundary)
             items.append(
@@ -203,11 +209,7 @@ class DetectionEngine:
                     category=category,
                     score=score,
                     spans=tuple(hit.span for hit in hits if hit.effective_score > 0),
-                    reasons=(
-                        *(hit.reason for hit in hits),
-                        f"model:{category.value}={score:.2f}",
-                        f"stage:{stage}",
-                    ),
+                    reasons=(*(hit.reason for hit in hits), f"{label}{score:.2f}", stage_reason),
                 )
             )
         return Classification(
