@@ -175,6 +175,7 @@ _MAX_KNOWN_CHARS = 65_536
 
 
 def _simple_folds(text: str) -> bool:
+    """Whether every character of ``text`` is simple (see above); learns those not seen yet."""
     if _SIMPLE_CHARS.issuperset(text):
         return True
     for char in set(text).difference(_SIMPLE_CHARS):
@@ -187,8 +188,8 @@ def _simple_folds(text: str) -> bool:
             and unicodedata.category(char) not in ("Mn", "Me")
             and keep_for_language(char, previous_was_base=False)
         ):
+            _SIMPLE_FOLDS[ord(char)] = folded.text  # before the character counts as known
             _SIMPLE_CHARS.add(char)
-            _SIMPLE_FOLDS[ord(char)] = folded.text
         else:
             _NOT_SIMPLE.add(char)
             return False
