@@ -63,15 +63,15 @@ class TrainOptions:
     # measured on dev: (0.01, 0.99) sends 56% to the encoder, (0.03, 0.97) 29% for the same
     # cross-fold quality (recall 0.926 vs 0.915, false flags 3.2% vs 3.0%), (0.05, 0.95) 16%
     # but recall 0.90.
-    # Re-measured after the lexicon/corpus additions of issue 3, c_light 10, FALSE_FLAG_COST 3
-    # (encoder share on 2,000 mixed / 2,000 clean benchmark messages; dev recall min-max over
-    # nl/fr/en/de; policy = harmful acted on by benchmarks/detection/policy_eval.py):
-    #   (0.03, 0.97): 33% / 21%, recall 0.926-0.951, false flags <= 3.6%, policy 0.69-0.80
-    #   (0.05, 0.97), chosen: 29% / 16%, recall 0.911-0.943, false flags <= 2.9%, policy 0.68-0.80
-    #   (0.06, 0.97): 27% / 14%, recall 0.902-0.919; (0.07, 0.97): 24% / 11%, recall 0.889 (en, de)
-    #   (0.05, 0.95) with c_light 1: 26% / 17%, recall 0.881 (en); lowering settle_precision
-    #   (light_settle 0.85 -> 0.5-0.7) settles harmful messages on the less confident light head,
-    #   which then pass the policy's model-only 0.8 gate less often (acted on 0.59-0.71).
+    # Re-measured after the lexicon/corpus additions of issue 3 with c_light 10 (encoder share on
+    # 2,000 mixed / 2,000 clean benchmark messages; dev recall min-max over nl/fr/en/de; policy =
+    # harmful acted on by benchmarks/detection/policy_eval.py):
+    #   (0.03, 0.97): 33% / 22%, recall 0.926-0.968, false flags <= 2.9%, policy 0.69-0.79
+    #   (0.05, 0.97), chosen: 30% / 18%, recall 0.919-0.943, false flags <= 2.9%, policy 0.69-0.79
+    #   (0.06, 0.97): 27% / 14%, recall 0.911-0.935, cross-fold en 0.904; (0.07, 0.97) 24% / 11%
+    #   but recall 0.889 (en, de). Lowering settle_precision instead (light_settle 0.85 -> 0.5-0.7)
+    #   settles harmful messages on the less confident light head, which then pass the policy's
+    #   model-only 0.8 gate less often (acted on 0.59-0.71), and (0.05, 0.95) lost en recall (0.88).
     seed: int = 13
     progress: bool = True
 
