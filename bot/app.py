@@ -9,6 +9,7 @@ the scheduler (which first catches up what fell due while the bot was down).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Mapping, Sequence
@@ -70,6 +71,7 @@ class PasiciApp:
         self.store = store = await open_store(url)
         await self._save_revisions(self.config)
         engine = self._engine or DetectionEngine.load()
+        engine.warm_up()  # the sentence encoder loads now, not on the first uncertain message
         self._engine = engine
         executor = ActionExecutor(store, self.clock, self.adapters, self._retry)
         self.runner = runner = Runner(
@@ -95,10 +97,12 @@ class PasiciApp:
             self._watcher.start()
         if self._web_enabled:
             await self._start_web()
+        freeze_startup_objects()
         log.info("pasici started: %s; adapters: %s", store.label, ", ".join(self.adapters))
 
     async def stop(self) -> None:
         self._stop.set()
+        gc.unfreeze()
         if self._watcher is not None:
             await self._watcher.stop()
         for adapter in self.adapters.values():
@@ -213,3 +217,11 @@ class PasiciApp:
         web = self.config.bot.web
         self._web = WebServer(build_web_app(self.health, routes), web.host, web.port)
         await self._web.start()
+
+
+def freeze_startup_objects() -> None:
+    """Move everything loaded at start (lexicons, language model, heads, config) out of the
+    cyclic garbage collector's reach: a full collection otherwise rescans those ~60,000 objects,
+    a 23 ms pause in the middle of judging messages (measured after loading the engine)."""
+    gc.collect()
+    gc.freeze()

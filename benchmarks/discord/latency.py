@@ -130,6 +130,7 @@ async def run(rate: float, seconds: float, with_core: bool) -> RunResult:
     core = None
     workdir = tempfile.TemporaryDirectory()
     if with_core:
+        from bot.app import freeze_startup_objects
         from bot.detection.engine import DetectionEngine
         from tests.adapters.discord.core_harness import build_core
 
@@ -143,6 +144,7 @@ async def run(rate: float, seconds: float, with_core: bool) -> RunResult:
             notices_per_minute=1_000_000,  # measure every notice, not the channel rate limit
         )
         sink = core.runner
+        freeze_startup_objects()  # as PasiciApp.start does
     await adapter.start(sink)
     authors = [fake.guild.add_member(700000000000000000 + n, f"user{n}") for n in range(2000)]
     rss_before = _rss_mib()
