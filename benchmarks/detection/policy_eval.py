@@ -26,14 +26,25 @@ DEV = Path(__file__).resolve().parents[2] / "bot" / "detection" / "corpus" / "de
 NOW = datetime(2026, 1, 5, tzinfo=UTC)
 
 
-def main() -> None:
+RESULTS = Path(__file__).resolve().parents[1] / "results" / "detection.md"
+SECTION = "## What the bot does with the default policy"
+INTRO = """Engine + default community policy, including the model-only gate (no rule evidence:
+act only for insult/hate/threat at >= 0.8, else a moderator reviews). Development set, never
+trained on."""
+HISTORY = """Earlier (22:21 run, before the issue-3 lexicon/corpus additions and the retrain):
+harmful acted on nl 0.650, fr 0.732, en 0.644, de 0.607; missed 0.049-0.098; ok acted on 0-1.8%. The
+lexicon terms were chosen by looking at the error families dev misses, so the rule-evidence
+share on dev is somewhat optimistic; the train additions come from train scenarios only."""
+
+
+def table() -> list[str]:
     policy = load_all(default_config_path()).communities["demo"]
     engine = DetectionEngine.load()
-    print(
+    lines = [
         "| lang | harmful acted on | harmful to review | harmful missed | ok acted on "
-        "| ok to review | category right (acted) |"
-    )
-    print("|---|---|---|---|---|---|---|")
+        "| ok to review | category right (acted) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for lang in ("nl", "fr", "en", "de"):
         rows = [json.loads(line) for line in (DEV / f"{lang}.jsonl").read_text().splitlines()]
         results = engine.classify_many([row["text"] for row in rows])
@@ -58,11 +69,26 @@ def main() -> None:
             else:
                 counts["miss"] += 1
         ok = len(rows) - harmful
-        print(
+        lines.append(
             f"| {lang} | {counts['act'] / harmful:.3f} | {counts['review'] / harmful:.3f} "
             f"| {counts['miss'] / harmful:.3f} | {counts['ok_act'] / ok:.3f} "
             f"| {counts['ok_review'] / ok:.3f} | {counts['cat'] / max(counts['act'], 1):.3f} |"
         )
+    return lines
+
+
+def main() -> None:
+    """Print the table and put it in results/detection.md (replacing its earlier section)."""
+    lines = table()
+    print("\n".join(lines))
+    today = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    section = "\n".join(
+        [f"{SECTION} (`benchmarks/detection/policy_eval.py`, {today} UTC)", "", INTRO, "", *lines]
+    )
+    section += "\n\n" + HISTORY + "\n"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    kept = text.split(SECTION)[0].rstrip("\n")
+    RESULTS.write_text((kept + "\n\n" if kept else "") + section, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -226,6 +226,10 @@ def render(rows, size, langs, stages, rss_before, rss_engine, single_n) -> str: 
         "half of dev, measured on the other). alt-profanity-check is English-only profanity and",
         "has no categories (its flags count as `insult`).",
         "",
+        "Earlier runs of the engine (same corpus, one core): 2026-11-23 22:21, before the rules",
+        "layer was optimised (output-identical) and the cascade retrained: 944 msgs/s batched,",
+        "493 single, p50 1.08 ms, p99 7.00 ms, encoder on 33% of mixed messages.",
+        "",
     ]
     return "\n".join(lines)
 
