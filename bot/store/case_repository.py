@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import fields, replace
-from datetime import UTC, datetime
+from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -170,15 +170,9 @@ def open_case(connection: Connection, case: NewCase) -> CaseRecord:
             detail=detail,
         ),
     )
-    # What was written, not read back (one round trip less on the flagged path), in UTC as the
-    # database gives it back.
-    until = written.action_until
-    return replace(
-        written,
-        id=case_id,
-        created_at=written.created_at.astimezone(UTC),
-        action_until=until.astimezone(UTC) if until else None,
-    )
+    opened = load_case(connection, case.community, number)  # as stored (text columns clean)
+    assert opened is not None
+    return opened
 
 
 def _row_of(record: CaseRecord) -> dict[str, object]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection
@@ -108,6 +108,9 @@ class SqlStore:
         def work(connection: Connection) -> CaseRecord | None:
             if not audit_repository.claim_message(connection, key, now):
                 return None
+            # Another process judging this community waits here until we commit, so it reads
+            # the points this case adds (PostgreSQL row lock; SQLite has one writer anyway).
+            case_repository.lock_community(connection, community, now)
             history = strike_repository.member_history(connection, community, user_id, now)
             new_case = judge(history)
             if new_case is None:
@@ -248,6 +251,9 @@ class SqlStore:
     ) -> None:
 
         def work(connection: Connection) -> None:
+            # read-change-write: concurrent updates (the scheduler, a command, a case) queue
+            # here instead of overwriting each other (PostgreSQL row lock)
+            case_repository.lock_community(connection, community, datetime.now(UTC))
             state = schedule_repository.get_sanction(connection, community, user_id)
             planned = change(state)
             if planned is None:

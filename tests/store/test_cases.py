@@ -261,3 +261,35 @@ async def test_record_judgement_sees_the_sanction_and_only_active_points(store: 
     assert seen == [MemberHistory(active_points=0, sanction=muted)]
     assert seen[0].sanction.muted_until is not None
     assert seen[0].sanction.muted_until.tzinfo is UTC
+
+
+async def test_open_case_returns_the_text_as_stored(store: SqlStore) -> None:
+    wanted = new_case(
+        user_name="bad\x00name\ud800",
+        message_text="msg \x00 \ud83d",
+        spans=((0, 3, "a\x00b"),),
+        reasons=("r\ud800",),
+    )
+    opened = await store.open_case(wanted)
+    assert await store.get_case("acme", opened.number) == opened
+    assert "\x00" not in opened.user_name
+
+
+async def test_two_stores_judging_one_member_at_once_both_count(
+    store: SqlStore, migrated_url: str
+) -> None:
+    other = await open_store(migrated_url)  # a second bot process on the same database
+    try:
+        seen: list[int] = []
+
+        def judge(history: MemberHistory) -> NewCase:
+            seen.append(history.active_points)
+            return new_case(points=2, points_expire_at=T0 + 10 * DAY)
+
+        await asyncio.gather(
+            store.record_judgement("tg:1:1", "acme", "u1", T0, judge),
+            other.record_judgement("tg:1:2", "acme", "u1", T0, judge),
+        )
+        assert sorted(seen) == [0, 2]  # the second judgement saw the first one's points
+    finally:
+        await other.close()

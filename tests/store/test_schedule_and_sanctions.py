@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -155,3 +156,23 @@ async def test_update_sanction_with_no_change_writes_nothing(store: SqlStore) ->
     await store.update_sanction("acme", "u1", "discord", None, lambda _: None)
     assert await store.get_sanction("acme", "u1") == SanctionState(banned_forever=True)
     assert await store.due_actions(T0 + 365 * DAY) == []
+
+
+async def test_concurrent_sanction_updates_lose_nothing(store: SqlStore) -> None:
+    until = T0 + DAY
+
+    def ban(state: SanctionState) -> SanctionChange:
+        return SanctionChange(replace(state, banned_forever=True))
+
+    def mute(state: SanctionState) -> SanctionChange:
+        return SanctionChange(replace(state, muted_until=until))
+
+    for index in range(10):
+        user = f"u{index}"
+        await asyncio.gather(
+            store.update_sanction("acme", user, "console", None, ban),
+            store.update_sanction("acme", user, "console", None, mute),
+        )
+        assert await store.get_sanction("acme", user) == SanctionState(
+            muted_until=until, banned_forever=True
+        )
