@@ -9,14 +9,18 @@ one transaction:
   for a busy event loop each time: judging a flagged message (claim, history, case, strike,
   audit: one transaction) took ~28 hand-offs, 3.2 ms on an idle loop and 10 ms at 200 msgs/s
   through aiosqlite; inline, with prebuilt statements, 0.36 ms (0.43 ms of CPU). Transactions
-  never interleave, so SQLite's single writer needs no queue. The price: a write blocked by
-  ANOTHER process (``pasici purge`` from a shell) holds the loop up to the busy timeout.
+  never interleave, so SQLite's single writer needs no queue. When ANOTHER process holds the
+  write lock (``pasici purge`` from a shell, a second bot by mistake), SQLite waits at most
+  ``ATTEMPT_WAIT_SECONDS`` per attempt; between attempts the event loop runs on (heartbeats,
+  other communities), and the transaction is retried from the start (nothing of it was written)
+  until the configured busy timeout is spent, then ``DatabaseLockedError`` says so.
 - **PostgreSQL** (``AsyncDatabase``): asyncpg through SQLAlchemy's ``run_sync`` (each statement
   awaits the network without blocking the loop).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
@@ -32,8 +36,9 @@ from bot.store.engine import (
     make_sync_sqlite_engine,
     translate_errors,
 )
+from bot.store.errors import DatabaseLockedError
 
-__all__ = ["AsyncDatabase", "Database", "InlineSqlite", "open_database"]
+__all__ = ["ATTEMPT_WAIT_SECONDS", "AsyncDatabase", "Database", "InlineSqlite", "open_database"]
 
 T = TypeVar("T")
 
@@ -49,19 +54,35 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
 
+ATTEMPT_WAIT_SECONDS = 0.02  # SQLite's own busy wait per attempt (it blocks the event loop)
+
+
 class InlineSqlite:
-    def __init__(self, engine: Engine, label: str) -> None:
+    def __init__(self, engine: Engine, label: str, patience_seconds: float) -> None:
         self._engine = engine
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
+        self._patience = patience_seconds
         self.label = label
 
     async def read(self, work: Callable[[Connection], T]) -> T:
-        with translate_errors(self.label), self._engine.begin() as connection:
-            return work(connection)
+        return await self._run(self._engine, work)
 
     async def write(self, work: Callable[[Connection], T]) -> T:
-        with translate_errors(self.label), self._writer.begin() as connection:
-            return work(connection)
+        return await self._run(self._writer, work)
+
+    async def _run(self, engine: Engine, work: Callable[[Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + self._patience
+        pause = ATTEMPT_WAIT_SECONDS
+        while True:
+            try:
+                with translate_errors(self.label), engine.begin() as connection:
+                    return work(connection)
+            except DatabaseLockedError:
+                if loop.time() + pause > give_up_at:
+                    raise
+            await asyncio.sleep(pause)  # the lock holder is another process: let the loop run
+            pause = min(pause * 2, 0.25)
 
     async def close(self) -> None:
         self._engine.dispose()
@@ -92,5 +113,6 @@ def open_database(
 ) -> Database:
     label = describe(url)
     if is_sqlite(url):
-        return InlineSqlite(make_sync_sqlite_engine(url, busy_timeout_seconds), label)
+        engine = make_sync_sqlite_engine(url, min(ATTEMPT_WAIT_SECONDS, busy_timeout_seconds))
+        return InlineSqlite(engine, label, busy_timeout_seconds)
     return AsyncDatabase(make_engine(url, busy_timeout_seconds=busy_timeout_seconds), label)

@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.store.errors import (
+    DatabaseLockedError,
     DatabaseNotMigratedError,
     StoreConstraintError,
     StoreError,
@@ -187,7 +188,7 @@ def _translated(label: str, message: str) -> StoreError:
     if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
         return DatabaseNotMigratedError(f"{label}: {NOT_MIGRATED} ({message})")
     if "locked" in lowered or "busy" in lowered:
-        return StoreUnavailableError(f"{label} is locked by another process: {message}")
+        return DatabaseLockedError(f"{label} is locked by another process: {message}")
     if "readonly" in lowered or "read-only" in lowered:
         return StoreUnavailableError(f"{label} is read-only: {message}")
     if "unable to open" in lowered:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "DatabaseLockedError",
     "DatabaseNotMigratedError",
     "StoreConstraintError",
     "StoreError",
@@ -17,6 +18,10 @@ class StoreError(Exception):
 
 class StoreUnavailableError(StoreError):
     """The database cannot be reached or written (locked, read-only, missing directory, down)."""
+
+
+class DatabaseLockedError(StoreUnavailableError):
+    """Another process holds the database's write lock (SQLite); worth retrying shortly."""
 
 
 class DatabaseNotMigratedError(StoreError):

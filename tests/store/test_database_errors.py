@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from collections.abc import Iterator
@@ -159,3 +160,32 @@ async def test_a_missing_postgresql_database_is_named(postgres_empty_database: s
     url = make_url(postgres_empty_database).set(database="pasici_no_such_database")
     with pytest.raises(StoreUnavailableError, match=r"'pasici_no_such_database' .* does not exist"):
         await open_store(url.render_as_string(hide_password=False))
+
+
+async def test_a_lock_held_elsewhere_is_waited_out_without_stalling_the_event_loop(
+    migrated_file: Path,
+) -> None:
+    store = await open_store(_url(migrated_file), busy_timeout_seconds=5.0)
+    loop = asyncio.get_running_loop()
+    gaps: list[float] = []
+
+    async def heartbeat() -> None:  # what a platform connection needs to keep doing meanwhile
+        last = loop.time()
+        while True:
+            await asyncio.sleep(0.005)
+            now = loop.time()
+            gaps.append(now - last)
+            last = now
+
+    beating = asyncio.create_task(heartbeat())
+    try:
+        with _write_locked(migrated_file):
+            claim = asyncio.create_task(store.claim_message("k1", T0))
+            await asyncio.sleep(0.6)
+            assert not claim.done()  # still waiting for the other process
+        assert await claim is True  # then done, once the lock is gone
+        # blocked in SQLite, the loop would have stopped for the whole 0.6 s hold
+        assert max(gaps) < 0.3
+    finally:
+        beating.cancel()
+        await store.close()
