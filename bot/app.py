@@ -30,6 +30,8 @@ from bot.web.server import WebServer, build_web_app
 __all__ = ["PasiciApp"]
 
 log = logging.getLogger(__name__)
+# How long stopping waits for cases in flight (their actions, with retries) before closing.
+STOP_GRACE_SECONDS = 30.0
 
 CONFIG_AUTHOR = "config-file"
 
@@ -105,13 +107,18 @@ class PasiciApp:
         gc.unfreeze()
         if self._watcher is not None:
             await self._watcher.stop()
+        if self.runner is not None:
+            # cases in flight finish (their actions need the adapters) before anything closes
+            self.runner.close_intake()
+            try:
+                await asyncio.wait_for(self.runner.wait_idle(), STOP_GRACE_SECONDS)
+            except TimeoutError:
+                log.error("cases still in flight after %ss; stopping anyway", STOP_GRACE_SECONDS)
         for adapter in self.adapters.values():
             try:
                 await adapter.stop()
             except Exception:
                 log.exception("adapter %s did not stop cleanly", adapter.platform)
-        if self.runner is not None:
-            await self.runner.wait_idle()  # cases in flight finish before the store closes
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
             self._tasks.clear()

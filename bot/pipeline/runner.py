@@ -7,8 +7,11 @@ Ordering, per community:
 - a message that passes is settled right there, without any store I/O;
 - a flagged message is judged and acted on in the order of its AUTHOR's messages (a member's
   points and sanctions are never raced), concurrently with other members' cases, so one slow
-  case (a database write, a platform retry) never holds up the channel;
-- a moderator command runs alone in its community (no judgement in flight meanwhile).
+  case (a platform retry) never holds up the channel;
+- a moderator command about a member waits for that member's cases in flight and runs in
+  their order; every command runs while no judgement is being RECORDED in its community (an
+  exclusive lock over the store transactions only, never over platform calls, so a command
+  waiting behind a slow case holds up nobody else).
 
 The case (with its strike and audit entry) is recorded BEFORE actions run, in the same
 transaction that claims the message, so the notice, the warning and the ban farewell can quote
@@ -91,6 +94,7 @@ class Runner:
         self._queues: dict[str, list[tuple[Message, asyncio.Future[None]]]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self.judged_count = 0
+        self._closing = False
 
     def set_commands(self, commands: CommandHandler) -> None:
         self._commands = commands
@@ -105,8 +109,23 @@ class Runner:
     async def on_command(self, call: CommandCall) -> CommandReply:
         if self._commands is None:
             return CommandReply(ok=False, text="Commands are not available yet.")
-        async with self._lock(call.community).exclusive():
-            return await self._commands.handle(call)
+        commands = self._commands
+        replies: list[CommandReply] = []
+
+        async def run() -> None:
+            async with self._lock(call.community).exclusive():
+                replies.append(await commands.handle(call))
+
+        target = call.target_user
+        if target is None:
+            await run()
+        else:  # after the member's cases in flight, before their next ones
+            await self._members.submit((call.community, target.user_id), run)
+        return replies[0]
+
+    def close_intake(self) -> None:
+        """Stop taking messages (shutting down); those already received are still judged."""
+        self._closing = True
 
     async def wait_idle(self) -> None:
         """Return once every message received so far has been judged and acted on."""
@@ -124,6 +143,9 @@ class Runner:
             log.warning("message for unknown community %r ignored", message.community)
             return
         if message.author.is_bot:
+            return
+        if self._closing:
+            log.warning("message %s arrived while stopping: not judged", message.dedup_key)
             return
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queues.setdefault(message.community, []).append((message, done))
@@ -177,19 +199,14 @@ class Runner:
                 done.set_result(None)
                 continue
             key = (community, message.author.user_id)
-            self._members.submit(key, self._guarded(community, message, work, done))
+            self._members.submit(key, self._guarded(message, work, done))
 
     def _guarded(
-        self,
-        community: str,
-        message: Message,
-        work: Callable[[], Awaitable[None]],
-        done: asyncio.Future[None],
+        self, message: Message, work: Callable[[], Awaitable[None]], done: asyncio.Future[None]
     ) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
             try:
-                async with self._lock(community).shared():
-                    await work()
+                await work()
             except Exception:
                 # One bad message must never stop the channel; the error is logged with context.
                 log.exception("failed to judge message %s", message.dedup_key)
@@ -225,13 +242,14 @@ class Runner:
                 decisions.append(decision)
                 return self._new_case(message, classification, decision)
 
-            case = await self._store.record_judgement(
-                message.dedup_key,
-                message.community,
-                message.author.user_id,
-                self._clock.now(),
-                judge,
-            )
+            async with self._lock(message.community).shared():
+                case = await self._store.record_judgement(
+                    message.dedup_key,
+                    message.community,
+                    message.author.user_id,
+                    self._clock.now(),
+                    judge,
+                )
             if case is None:
                 if not decisions:
                     log.info("message %s already judged (replay) - skipped", message.dedup_key)
@@ -246,7 +264,8 @@ class Runner:
 
     def _edit_note_work(self, message: Message) -> Callable[[], Awaitable[None]]:
         async def work() -> None:
-            await self._note_cleaned_edit(message)
+            async with self._lock(message.community).shared():
+                await self._note_cleaned_edit(message)
 
         return work
 

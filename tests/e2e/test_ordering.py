@@ -65,3 +65,35 @@ async def test_a_command_waits_for_the_case_in_flight_and_then_sees_it(open_chan
     reply = await command
     assert reply.ok
     assert "#1" in reply.text
+
+
+async def test_a_command_waiting_behind_a_slow_case_holds_up_no_other_member(open_channel):
+    channel = await open_channel()
+    release = block_notices_to(channel, "slowpoke")
+    slow = asyncio.create_task(channel.console.post("slowpoke", INSULT))
+    await asyncio.sleep(0.05)
+    command = asyncio.create_task(channel.console.command("cm", "/strikes @slowpoke"))
+    await asyncio.sleep(0.05)
+    await asyncio.wait_for(channel.console.post("kevin", INSULT), timeout=5)
+    noticed = [a.message.author_id for a in channel.console.actions if isinstance(a, SendNotice)]
+    assert noticed == ["kevin"]
+    assert not command.done()  # it waits for slowpoke's case, and nobody waits for it
+    release.set()
+    await slow
+    assert (await command).ok
+
+
+async def test_stopping_lets_the_case_in_flight_finish_its_actions(open_channel):
+    channel = await open_channel()
+    release = block_notices_to(channel, "kevin")
+    case = asyncio.create_task(channel.console.post("kevin", INSULT))
+    await asyncio.sleep(0.05)
+    stopping = asyncio.create_task(channel.app.stop())
+    await asyncio.sleep(0.1)
+    assert not stopping.done()
+    await channel.console.post("late", INSULT)  # arrives while stopping: refused, not judged
+    release.set()
+    await case
+    await stopping
+    noticed = [a.message.author_id for a in channel.console.actions if isinstance(a, SendNotice)]
+    assert noticed == ["kevin"]
