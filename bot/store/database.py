@@ -21,9 +21,6 @@ one transaction:
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
-import sqlite3
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
@@ -41,17 +38,9 @@ from bot.store.engine import (
 )
 from bot.store.errors import DatabaseLockedError
 
-__all__ = [
-    "ATTEMPT_WAIT_SECONDS",
-    "CHECKPOINT_EVERY_SECONDS",
-    "AsyncDatabase",
-    "Database",
-    "InlineSqlite",
-    "open_database",
-]
+__all__ = ["ATTEMPT_WAIT_SECONDS", "AsyncDatabase", "Database", "InlineSqlite", "open_database"]
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
 
 
 class Database(Protocol):
@@ -66,49 +55,20 @@ class Database(Protocol):
 
 
 ATTEMPT_WAIT_SECONDS = 0.02  # SQLite's own busy wait per attempt (it blocks the event loop)
-CHECKPOINT_EVERY_SECONDS = 1.0
 
 
 class InlineSqlite:
-    """SQLite on the event loop's thread. Its connections never checkpoint the WAL themselves
-    (a checkpoint writes and fsyncs the database file: a 50-150 ms stall measured at 200 msgs/s);
-    ``checkpoint`` does it from a worker thread, every ``CHECKPOINT_EVERY_SECONDS``."""
-
     def __init__(self, engine: Engine, label: str, patience_seconds: float) -> None:
         self._engine = engine
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
         self._patience = patience_seconds
-        self._path = engine.url.database or ""
-        self._checkpointer: asyncio.Task[None] | None = None
         self.label = label
 
     async def read(self, work: Callable[[Connection], T]) -> T:
         return await self._run(self._engine, work)
 
     async def write(self, work: Callable[[Connection], T]) -> T:
-        if self._checkpointer is None:
-            self._checkpointer = asyncio.create_task(self._checkpoint_forever())
         return await self._run(self._writer, work)
-
-    async def checkpoint(self) -> tuple[int, int]:
-        """Copy the WAL into the database file, off the event loop: (WAL frames, copied)."""
-        return await asyncio.to_thread(self._checkpoint_now)
-
-    def _checkpoint_now(self) -> tuple[int, int]:
-        connection = sqlite3.connect(self._path, timeout=ATTEMPT_WAIT_SECONDS)
-        try:
-            row = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        finally:
-            connection.close()
-        return int(row[1]), int(row[2])
-
-    async def _checkpoint_forever(self) -> None:
-        while True:
-            await asyncio.sleep(CHECKPOINT_EVERY_SECONDS)
-            try:
-                await self.checkpoint()
-            except sqlite3.Error as error:  # busy or locked: the next round catches up
-                log.info("WAL checkpoint of %s skipped: %s", self.label, error)
 
     async def _run(self, engine: Engine, work: Callable[[Connection], T]) -> T:
         loop = asyncio.get_running_loop()
@@ -125,11 +85,6 @@ class InlineSqlite:
             pause = min(pause * 2, 0.25)
 
     async def close(self) -> None:
-        if self._checkpointer is not None:
-            self._checkpointer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._checkpointer
-            self._checkpointer = None
         self._engine.dispose()
 
 

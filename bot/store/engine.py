@@ -121,18 +121,15 @@ def make_engine(
 
 
 def make_sync_sqlite_engine(url: URL, busy_timeout_seconds: float) -> Engine:
-    """The SQLite engine the store runs inline (``bot.store.database.InlineSqlite``): its
-    connections leave WAL checkpoints to ``InlineSqlite.checkpoint`` (off the event loop)."""
+    """The SQLite engine the store runs inline (``bot.store.database.InlineSqlite``)."""
     engine = create_engine(
         url.set(drivername="sqlite+pysqlite"), connect_args={"timeout": busy_timeout_seconds}
     )
-    _configure_sqlite(engine, busy_timeout_seconds, autocheckpoint=False)
+    _configure_sqlite(engine, busy_timeout_seconds)
     return engine
 
 
-def _configure_sqlite(
-    engine: Engine, busy_timeout_seconds: float, *, autocheckpoint: bool = True
-) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_seconds: float) -> None:
     busy_ms = int(busy_timeout_seconds * 1000)
 
     @event.listens_for(engine, "connect")
@@ -144,8 +141,6 @@ def _configure_sqlite(
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
-            if not autocheckpoint:
-                cursor.execute("PRAGMA wal_autocheckpoint = 0")
         finally:
             cursor.close()
 
