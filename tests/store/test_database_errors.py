@@ -18,7 +18,8 @@ from bot.store import (
     open_store,
     upgrade_database,
 )
-from bot.store.engine import make_engine
+from bot.store.database import open_database
+from bot.store.engine import WAL_AUTOCHECKPOINT_PAGES, make_engine, normalise_url
 from tests.store.support import T0
 
 SHORT_WAIT = 0.2  # seconds of busy timeout, so the lock tests fail fast
@@ -189,3 +190,16 @@ async def test_a_lock_held_elsewhere_is_waited_out_without_stalling_the_event_lo
     finally:
         beating.cancel()
         await store.close()
+
+
+async def test_the_stores_sqlite_connections_checkpoint_the_wal_rarely(
+    migrated_file: Path,
+) -> None:
+    database = open_database(normalise_url(_url(migrated_file)))
+    try:
+        pages = await database.read(
+            lambda connection: connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+        )
+        assert pages == WAL_AUTOCHECKPOINT_PAGES > 1000  # SQLite's default stalled the loop
+    finally:
+        await database.close()
