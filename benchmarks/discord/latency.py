@@ -242,6 +242,12 @@ HISTORY = (
     "2026-11-23, b0de3cb: one transaction per judgement, cases per member, SQLite inline with"
     " prebuilt statements (aiosqlite took ~28 thread hand-offs per case): p50 3.2 ms, p99 8.1 ms"
     " (4 distinct clean texts)",
+    "2026-11-23/24, 3ad516d..c5cd4b8 (varied clean texts, as now): p99 10.1 ms (23:44) and"
+    " 11.8 ms (00:05); the same code later, with the host busier (the adapter-alone baseline's"
+    " p99 rose from 2.0 to 2.7-4.4 ms at the same times): 16.3, 26.9, 36.2, 38.6, 124 ms",
+    "2026-11-24, WAL checkpoint every 10,000 pages instead of 1,000 (each checkpoint is an fsync"
+    " on the event loop): p99 16.7, 14.2 and 24.3 ms in three consecutive runs (p50 3.2-3.9 ms)."
+    " The p99 depends on the host: read it with the adapter-alone row beside it",
 )
 
 
