@@ -244,7 +244,9 @@ HISTORY = (
     " (4 distinct clean texts)",
     "2026-11-23/24, 3ad516d..c5cd4b8 (varied clean texts, as now): p99 10.1 ms (23:44) and"
     " 11.8 ms (00:05); the same code later, with the host busier (the adapter-alone baseline's"
-    " p99 rose from 2.0 to 2.7-4.4 ms at the same times): 16.3, 26.9, 36.2, 38.6, 124 ms",
+    " p99 rose from 2.0 to 2.7-4.4 ms at the same times): 36.2, 38.6, 124 ms; in between,"
+    " 16.3 ms with two more statements per case and 26.9 ms with a checkpoint thread (both"
+    " since undone)",
     "2026-11-24, WAL checkpoint every 10,000 pages instead of 1,000 (each checkpoint is an fsync"
     " on the event loop): p99 16.7, 14.2 and 24.3 ms in three consecutive runs (p50 3.2-3.9 ms)."
     " The p99 depends on the host: read it with the adapter-alone row beside it",
