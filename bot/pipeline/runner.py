@@ -46,8 +46,10 @@ __all__ = ["CommandHandler", "CommunityRuntime", "Runner"]
 log = logging.getLogger(__name__)
 
 MAX_STORED_TEXT_CHARS = 10_000
-# At most this many queued messages of one community are classified in one call.
-MAX_BATCH = 64
+# At most this many queued messages of one community are classified in one call: the call
+# holds the event loop (the encoder costs ~1.5 ms a message), and its micro-batches are ~15
+# sentences anyway, so bigger batches only made the stalls after a backlog longer.
+MAX_BATCH = 8
 
 
 def classify_many(classifier: Classifier, texts: list[str]) -> list[Classification]:

@@ -1,10 +1,11 @@
-"""Messages that queue up in one community are classified in one batched call, in order."""
+"""Messages that queue up in one community are classified in batched calls, in order."""
 
 from __future__ import annotations
 
 import asyncio
 
 from bot.actions import SendNotice
+from bot.pipeline.runner import MAX_BATCH
 
 
 class RecordingClassifier:
@@ -29,7 +30,10 @@ async def test_queued_messages_are_classified_together_and_judged_in_order(open_
     texts = [f"Vraag {n}: wanneer komt de technieker?" for n in range(19)]
     texts.insert(7, "You are a useless idiot")
     await asyncio.gather(*(channel.console.post(f"user{n}", text) for n, text in enumerate(texts)))
-    assert recorder.batches == [texts]  # one call, in arrival order
+    # in arrival order, in as few calls as MAX_BATCH allows
+    assert recorder.batches == [
+        texts[start : start + MAX_BATCH] for start in range(0, 20, MAX_BATCH)
+    ]
     assert channel.app.runner.judged_count == 20
     notices = [a for a in channel.console.pop_actions() if isinstance(a, SendNotice)]
     assert [n.message.author_id for n in notices] == ["user7"]
