@@ -95,13 +95,14 @@ class AsyncDatabase:
         self.label = label
 
     async def read(self, work: Callable[[Connection], T]) -> T:
-        with translate_errors(self.label):
-            async with self._engine.begin() as connection:
-                return await connection.run_sync(work)
+        return await self._run(self._engine, work)
 
     async def write(self, work: Callable[[Connection], T]) -> T:
+        return await self._run(self._writer, work)
+
+    async def _run(self, engine: AsyncEngine, work: Callable[[Connection], T]) -> T:
         with translate_errors(self.label):
-            async with self._writer.begin() as connection:
+            async with engine.begin() as connection:
                 return await connection.run_sync(work)
 
     async def close(self) -> None:
