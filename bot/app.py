@@ -19,6 +19,7 @@ from bot.clock import SystemClock
 from bot.commands.service import CommandService
 from bot.detection.engine import DetectionEngine
 from bot.pipeline.execution import ActionExecutor, RetryPolicy
+from bot.pipeline.images import ImageScreening, start_image_screening
 from bot.pipeline.rate_limit import SlidingWindowLimiter
 from bot.pipeline.runner import CommunityRuntime, Runner
 from bot.pipeline.scheduler import Scheduler
@@ -64,6 +65,7 @@ class PasiciApp:
         self.store: SqlStore | None = None
         self.runner: Runner | None = None
         self.scheduler: Scheduler | None = None
+        self.images: ImageScreening | None = None
         self.last_config_error: list[str] = []
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -76,8 +78,10 @@ class PasiciApp:
         engine.warm_up()  # the sentence encoder loads now, not on the first uncertain message
         self._engine = engine
         executor = ActionExecutor(store, self.clock, self.adapters, self._retry)
+        self.images = await start_image_screening(self.adapters)
+        runtimes = self._runtimes(self.config)
         self.runner = runner = Runner(
-            store, self.clock, self.adapters, self._runtimes(self.config), executor
+            store, self.clock, self.adapters, runtimes, executor, images=self.images
         )
         runner.set_commands(
             CommandService(store, self.clock, executor, runner.community, self, self.status_lines)
@@ -124,6 +128,9 @@ class PasiciApp:
             self._tasks.clear()
         if self._web is not None:
             await self._web.stop()
+        if self.images is not None:
+            await self.images.close()
+            self.images = None
         if self.store is not None:
             await self.store.close()
             self.store = None

@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.actions import Action, ActionOutcome, Capability
 from bot.decisions import MemberHistory
+from bot.detection.images import ImageVerdict
 from bot.events import CommandCall, CommandReply, Message
 from bot.records import (
     AuditEntry,
@@ -25,7 +26,7 @@ from bot.records import (
 )
 from bot.verdicts import Classification
 
-__all__ = ["Classifier", "Clock", "EventSink", "PlatformAdapter", "Store"]
+__all__ = ["Classifier", "Clock", "EventSink", "ImageDetector", "PlatformAdapter", "Store"]
 
 
 class Clock(Protocol):
@@ -38,6 +39,16 @@ class Classifier(Protocol):
     def classify(self, text: str) -> Classification:
         """Normalise and score ``text``. Pure: same text, same answer; never raises on input."""
         ...
+
+
+class ImageDetector(Protocol):
+    """Untrusted image bytes -> a nudity verdict. Pure and CPU-bound (callers run it in a worker
+    thread); never raises on bad input: corrupt or oversized data gives an unreadable verdict."""
+
+    @property
+    def name(self) -> str: ...
+
+    def detect(self, data: bytes, max_bytes: int | None = None) -> ImageVerdict: ...
 
 
 class EventSink(Protocol):

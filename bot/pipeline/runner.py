@@ -32,6 +32,7 @@ from bot.decisions import Decision, MemberHistory
 from bot.events import CommandCall, CommandReply, Message
 from bot.notices import fill_case_number
 from bot.pipeline.execution import ActionExecutor
+from bot.pipeline.images import ImageScreening
 from bot.pipeline.locks import KeyedSequencer, SharedExclusiveLock
 from bot.pipeline.modlog import case_summary
 from bot.pipeline.policy import decide
@@ -84,6 +85,7 @@ class Runner:
         communities: Mapping[str, CommunityRuntime],
         executor: ActionExecutor,
         commands: CommandHandler | None = None,
+        images: ImageScreening | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -91,6 +93,7 @@ class Runner:
         self._communities = dict(communities)
         self._executor = executor
         self._commands = commands
+        self._images = images
         self._locks: dict[str, SharedExclusiveLock] = {}
         self._members = KeyedSequencer()
         self._queues: dict[str, list[tuple[Message, asyncio.Future[None]]]] = {}
@@ -193,7 +196,9 @@ class Runner:
                 log.exception("failed to judge message %s", message.dedup_key)
                 done.set_result(None)
                 continue
-            if first_look.open_case:
+            if self._images and self._images.wants(message, runtime.policy.images, first_look):
+                work = self._image_work(message, runtime, classification, capabilities)
+            elif first_look.open_case:
                 work = self._case_work(message, runtime, classification, capabilities)
             elif message.edited:
                 work = self._edit_note_work(message)
@@ -261,6 +266,26 @@ class Runner:
             if decision.shadow:
                 return  # dry run: the case records what would have happened
             await self._executor.carry_out(message.chat.platform, actions, case)
+
+        return work
+
+    def _image_work(
+        self,
+        message: Message,
+        runtime: CommunityRuntime,
+        classification: Classification,
+        capabilities: frozenset[Capability],
+    ) -> Callable[[], Awaitable[None]]:
+        """Judge again with the message's images merged in (bot/pipeline/images.py), in its
+        author's order; fetching and scoring never run on the loop's hot path."""
+
+        async def work() -> None:
+            assert self._images is not None
+            merged = await self._images.rejudge(message, runtime.policy.images, classification)
+            now = self._clock.now()
+            look = decide(message, merged, MemberHistory(), runtime.policy, capabilities, now)
+            if look.open_case:
+                await self._case_work(message, runtime, merged, capabilities)()
 
         return work
 

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, AnyHttpUrl, Field, field_validator
 
 from bot.settings.common import ConfigLanguage, StrictModel
 from bot.settings.detection_models import DetectionSettings
+from bot.settings.image_models import ImageSettings
 from bot.settings.moderation_models import (
     DecaySettings,
     Exemptions,
@@ -53,6 +54,7 @@ class CommunityPolicy(StrictModel):
     charter_url: HttpUrlText = "https://pasici.be"
     dry_run: bool = False
     detection: DetectionSettings = DetectionSettings()
+    images: ImageSettings = ImageSettings()
     points: PointsSettings = PointsSettings()
     ladder: tuple[LadderStep, ...] = Field(DEFAULT_LADDER, min_length=1)
     decay: DecaySettings = DecaySettings()

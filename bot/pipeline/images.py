@@ -1,0 +1,224 @@
+"""The image step of the runner: fetch a message's images, score them, merge into the verdict.
+
+Only messages with image attachments get here (the runner checks ``wants`` first, so a text-only
+message costs nothing more). Each image (at most ``MAX_IMAGES`` a message) is fetched through the
+platform's ``AttachmentFetcher`` and scored by the ``ImageDetector`` in ONE worker thread, never on
+the event loop, each within a time limit. The worst score becomes a ``sexual`` ``CategoryScore``
+with the reason ``image:nudity=<score>``, rescaled so that the community's
+``images.review_threshold`` lands on 0.5 (the boundary every category uses), and replaces the
+text's ``sexual`` score when higher. It carries no rule evidence, so the normal policy sends it to
+moderator review unless the community lets ``sexual`` model-only verdicts act
+(``detection.model_only``). A fetch or decode failure is logged and noted in the reasons; the
+text's own judgement always stands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+
+from bot.decisions import Decision
+from bot.detection.images import ImageVerdict
+from bot.events import Attachment, AttachmentKind, Message
+from bot.pipeline.image_fetch import (
+    AdapterFetcher,
+    AttachmentFetcher,
+    FetchError,
+    HttpFetcher,
+    safe_url,
+)
+from bot.ports import ImageDetector
+from bot.settings.image_models import ImageSettings
+from bot.verdicts import Category, CategoryScore, Classification
+
+__all__ = [
+    "MAX_IMAGES",
+    "ImageCheck",
+    "ImageScreening",
+    "image_attachments",
+    "image_score",
+    "merge_image_score",
+    "policy_score",
+    "start_image_screening",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_IMAGES = 4
+DETECT_TIMEOUT_SECONDS = 20.0
+
+
+def image_attachments(message: Message) -> tuple[Attachment, ...]:
+    """The message's image attachments (kind IMAGE, or an ``image/*`` content type)."""
+    return tuple(
+        item
+        for item in message.attachments
+        if item.kind is AttachmentKind.IMAGE or item.content_type.lower().startswith("image/")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ImageCheck:
+    """One image's outcome: a verdict, or why there is none (``problem``)."""
+
+    attachment: Attachment
+    verdict: ImageVerdict | None = None
+    problem: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.attachment.filename or safe_url(self.attachment.url)
+
+
+def policy_score(nudity: float, review_threshold: float) -> float:
+    """``nudity`` on the policy's scale: ``review_threshold`` -> 0.5, 0 -> 0, 1 -> 1 (linear on
+    each side), the convention the text detector's scores follow."""
+    nudity = min(max(nudity, 0.0), 1.0)
+    if nudity < review_threshold:
+        return 0.5 * nudity / review_threshold
+    return 0.5 + 0.5 * (nudity - review_threshold) / (1.0 - review_threshold)
+
+
+def image_score(checks: list[ImageCheck], settings: ImageSettings) -> CategoryScore | None:
+    """The worst image as a ``sexual`` score with its reasons (None when nothing was checked or
+    there was nothing to report)."""
+    scored = [c for c in checks if c.verdict is not None and c.verdict.readable]
+    reasons: list[str] = []
+    score = 0.0
+    if scored:
+        worst = max(scored, key=lambda c: c.verdict.nudity if c.verdict else 0.0)
+        assert worst.verdict is not None
+        score = policy_score(worst.verdict.nudity, settings.review_threshold)
+        reasons.append(
+            f"image:nudity={worst.verdict.nudity:.2f} ({worst.label}, {worst.verdict.detector}, "
+            f"review from {settings.review_threshold:.2f})"
+        )
+    for check in checks:
+        if check.problem:
+            reasons.append(f"image not checked: {check.label}: {check.problem}")
+        elif check.verdict is not None and not check.verdict.readable:
+            reasons.append(f"image not checked: {check.label}: {check.verdict.reason}")
+    if not reasons:
+        return None
+    return CategoryScore(Category.SEXUAL, score, reasons=tuple(reasons))
+
+
+def merge_image_score(classification: Classification, image: CategoryScore) -> Classification:
+    """``classification`` with its ``sexual`` score replaced by ``image`` when the image scores
+    higher (the text's reasons kept after the image's); otherwise the image's reasons are added."""
+    text = classification.score_of(Category.SEXUAL)
+    if image.score > text.score:
+        merged = replace(image, reasons=(*image.reasons, *text.reasons))
+    else:
+        merged = replace(text, reasons=(*text.reasons, *image.reasons))
+    others = tuple(item for item in classification.scores if item.category is not Category.SEXUAL)
+    return replace(classification, scores=(*others, merged))
+
+
+class ImageScreening:
+    """Fetch and score a message's images; one instance per bot, shared by communities."""
+
+    def __init__(
+        self,
+        detector: ImageDetector,
+        fetchers: Mapping[str, AttachmentFetcher] | None = None,
+        default_fetcher: AttachmentFetcher | None = None,
+        detect_timeout_seconds: float = DETECT_TIMEOUT_SECONDS,
+    ) -> None:
+        self._detector = detector
+        self._fetchers = dict(fetchers or {})
+        self._default = default_fetcher or HttpFetcher()
+        self._timeout = detect_timeout_seconds
+        # One thread: decoding and the model are CPU-bound; a flood of images queues here
+        # instead of taking both cores from the text pipeline.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pasici-images")
+
+    def wants(self, message: Message, settings: ImageSettings, text_look: Decision) -> bool:
+        """Whether ``message`` has images worth checking, given its text's ``decide`` result.
+
+        Not when the text already opens a case that acts (it stands), when the
+        message is exempt, or for an edit (it changes the text; its images were checked with the
+        first version)."""
+        if not settings.enabled or message.edited or text_look.exempt_reason:
+            return False
+        if text_look.open_case and not text_look.review:
+            return False
+        return bool(image_attachments(message))
+
+    async def rejudge(
+        self, message: Message, settings: ImageSettings, classification: Classification
+    ) -> Classification:
+        """``classification`` with the message's images merged in (unchanged on any failure)."""
+        try:
+            checks = await self.check(message, settings)
+            item = image_score(checks, settings)
+        except Exception:
+            log.exception("image step failed for %s; the text verdict stands", message.dedup_key)
+            return classification
+        return classification if item is None else merge_image_score(classification, item)
+
+    async def check(self, message: Message, settings: ImageSettings) -> list[ImageCheck]:
+        images = image_attachments(message)
+        checks = [await self._check_one(message, item, settings) for item in images[:MAX_IMAGES]]
+        for skipped in images[MAX_IMAGES:]:
+            checks.append(ImageCheck(skipped, problem=f"more than {MAX_IMAGES} images"))
+        return checks
+
+    async def _check_one(
+        self, message: Message, attachment: Attachment, settings: ImageSettings
+    ) -> ImageCheck:
+        fetcher = self._fetchers.get(message.chat.platform, self._default)
+        try:
+            data = await fetcher.fetch(attachment, settings.max_bytes)
+        except FetchError as error:
+            log.warning(
+                "image %s of %s not fetched: %s",
+                safe_url(attachment.url),
+                message.dedup_key,
+                error,
+            )
+            return ImageCheck(attachment, problem=f"not fetched: {error}")
+        loop = asyncio.get_running_loop()
+        job = loop.run_in_executor(self._pool, self._detector.detect, data, settings.max_bytes)
+        try:
+            verdict = await asyncio.wait_for(job, self._timeout)
+        except TimeoutError:
+            log.warning(
+                "image %s of %s: no verdict in time", safe_url(attachment.url), message.dedup_key
+            )
+            return ImageCheck(attachment, problem=f"no verdict within {self._timeout:g} s")
+        except Exception as error:  # the detector itself failed (its model cannot load)
+            log.exception("image detector %s failed", self._detector.name)
+            return ImageCheck(attachment, problem=f"detector failed: {type(error).__name__}")
+        if not verdict.readable:
+            log.warning("image of %s %s", message.dedup_key, verdict.reason)
+        return ImageCheck(attachment, verdict=verdict)
+
+    async def close(self) -> None:
+        for fetcher in {id(f): f for f in (*self._fetchers.values(), self._default)}.values():
+            await fetcher.close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def start_image_screening(adapters: Mapping[str, object]) -> ImageScreening | None:
+    """The production image step: the open_nsfw detector, loaded now in a worker thread (a
+    missing or altered model file is reported at start, and the bot runs without the image step),
+    adapters that serve files themselves (Telegram's ``fetch_attachment``) and HTTP for the rest.
+    """
+    from bot.detection.images.open_nsfw import OpenNsfwDetector
+
+    detector = OpenNsfwDetector()
+    try:
+        await asyncio.to_thread(detector.load)
+    except Exception:
+        log.exception("the image detector cannot be loaded: images are not checked")
+        return None
+    fetchers: dict[str, AttachmentFetcher] = {}
+    for platform, adapter in adapters.items():
+        fetch = getattr(adapter, "fetch_attachment", None)
+        if callable(fetch):
+            fetchers[platform] = AdapterFetcher(fetch)
+    return ImageScreening(detector, fetchers)
