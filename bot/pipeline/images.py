@@ -15,6 +15,7 @@ text's own judgement always stands.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -208,11 +209,8 @@ async def start_image_screening(adapters: Mapping[str, object]) -> ImageScreenin
     missing or altered model file is reported at start, and the bot runs without the image step),
     adapters that serve files themselves (Telegram's ``fetch_attachment``) and HTTP for the rest.
     """
-    from bot.detection.images.open_nsfw import OpenNsfwDetector
-
-    detector = OpenNsfwDetector()
     try:
-        await asyncio.to_thread(detector.load)
+        detector = await asyncio.to_thread(_loaded_open_nsfw)
     except Exception:
         log.exception("the image detector cannot be loaded: images are not checked")
         return None
@@ -222,3 +220,14 @@ async def start_image_screening(adapters: Mapping[str, object]) -> ImageScreenin
         if callable(fetch):
             fetchers[platform] = AdapterFetcher(fetch)
     return ImageScreening(detector, fetchers)
+
+
+@functools.cache
+def _loaded_open_nsfw() -> ImageDetector:
+    """One loaded model per process (its session is thread-safe; an app restarted in the same
+    process, as the tests do, reuses it)."""
+    from bot.detection.images.open_nsfw import OpenNsfwDetector
+
+    detector = OpenNsfwDetector()
+    detector.load()
+    return detector
