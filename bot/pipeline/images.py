@@ -5,8 +5,9 @@ message costs nothing more). Each image (at most ``MAX_IMAGES`` a message) is fe
 platform's ``AttachmentFetcher`` and scored by the ``ImageDetector`` in ONE worker thread, never on
 the event loop, each within a time limit. The worst score becomes a ``sexual`` ``CategoryScore``
 with the reason ``image:nudity=<score>``, rescaled so that the community's
-``images.review_threshold`` lands on 0.5 (the boundary every category uses), and replaces the
-text's ``sexual`` score when higher. It carries no rule evidence, so the normal policy sends it to
+``images.review_threshold`` lands exactly on the message's ``sexual`` threshold (so the policy
+flags the image from that nudity score on), and replaces the text's ``sexual`` score when
+higher. It carries no rule evidence, so the normal policy sends it to
 moderator review unless the community lets ``sexual`` model-only verdicts act
 (``detection.model_only``). A fetch or decode failure is logged and noted in the reasons; the
 text's own judgement always stands.
@@ -31,7 +32,9 @@ from bot.pipeline.image_fetch import (
     HttpFetcher,
     safe_url,
 )
+from bot.pipeline.rules import resolve_rules
 from bot.ports import ImageDetector
+from bot.settings.community import CommunityPolicy
 from bot.settings.image_models import ImageSettings
 from bot.verdicts import Category, CategoryScore, Classification
 
@@ -74,25 +77,28 @@ class ImageCheck:
         return self.attachment.filename or safe_url(self.attachment.url)
 
 
-def policy_score(nudity: float, review_threshold: float) -> float:
-    """``nudity`` on the policy's scale: ``review_threshold`` -> 0.5, 0 -> 0, 1 -> 1 (linear on
-    each side), the convention the text detector's scores follow."""
+def policy_score(nudity: float, review_threshold: float, sexual_threshold: float) -> float:
+    """``nudity`` on the policy's scale: ``review_threshold`` -> ``sexual_threshold``, 0 -> 0,
+    1 -> 1, linear on each side (so the order of scores is kept)."""
     nudity = min(max(nudity, 0.0), 1.0)
     if nudity < review_threshold:
-        return 0.5 * nudity / review_threshold
-    return 0.5 + 0.5 * (nudity - review_threshold) / (1.0 - review_threshold)
+        return sexual_threshold * nudity / review_threshold
+    rest = (nudity - review_threshold) / (1.0 - review_threshold)
+    return sexual_threshold + (1.0 - sexual_threshold) * rest
 
 
-def image_score(checks: list[ImageCheck], settings: ImageSettings) -> CategoryScore | None:
+def image_score(
+    checks: list[ImageCheck], settings: ImageSettings, sexual_threshold: float
+) -> CategoryScore | None:
     """The worst image as a ``sexual`` score with its reasons (None when nothing was checked or
-    there was nothing to report)."""
+    there was nothing to report); ``sexual_threshold`` is the one that applies to the message."""
     scored = [c for c in checks if c.verdict is not None and c.verdict.readable]
     reasons: list[str] = []
     score = 0.0
     if scored:
         worst = max(scored, key=lambda c: c.verdict.nudity if c.verdict else 0.0)
         assert worst.verdict is not None
-        score = policy_score(worst.verdict.nudity, settings.review_threshold)
+        score = policy_score(worst.verdict.nudity, settings.review_threshold, sexual_threshold)
         reasons.append(
             f"image:nudity={worst.verdict.nudity:.2f} ({worst.label}, {worst.verdict.detector}, "
             f"review from {settings.review_threshold:.2f})"
@@ -150,12 +156,13 @@ class ImageScreening:
         return bool(image_attachments(message))
 
     async def rejudge(
-        self, message: Message, settings: ImageSettings, classification: Classification
+        self, message: Message, policy: CommunityPolicy, classification: Classification
     ) -> Classification:
         """``classification`` with the message's images merged in (unchanged on any failure)."""
         try:
-            checks = await self.check(message, settings)
-            item = image_score(checks, settings)
+            checks = await self.check(message, policy.images)
+            rules = resolve_rules(message, policy, classification.lang.value)
+            item = image_score(checks, policy.images, rules.thresholds.of(Category.SEXUAL))
         except Exception:
             log.exception("image step failed for %s; the text verdict stands", message.dedup_key)
             return classification

@@ -281,7 +281,7 @@ class Runner:
 
         async def work() -> None:
             assert self._images is not None
-            merged = await self._images.rejudge(message, runtime.policy.images, classification)
+            merged = await self._images.rejudge(message, runtime.policy, classification)
             now = self._clock.now()
             look = decide(message, merged, MemberHistory(), runtime.policy, capabilities, now)
             if look.open_case:

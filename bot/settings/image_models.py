@@ -14,12 +14,12 @@ DEFAULT_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 class ImageSettings(StrictModel):
     """Image attachments are fetched and scored for nudity by the image detector.
 
-    ``review_threshold`` is the detector's nudity score (0..1) from which an image counts as a
-    ``sexual`` verdict at the category's threshold: it is rescaled so that this value lands on
-    0.5, the boundary every category uses. The verdict is model-only (no rule evidence), so under
-    the default policy it goes to moderator REVIEW; it acts on its own only if the community
-    lists ``sexual`` in ``detection.model_only.categories``. Images over ``max_bytes`` are not
-    fetched (the mod log says so when a case opens).
+    ``review_threshold`` is the detector's nudity score (0..1) from which an image is flagged:
+    the score is rescaled so that this value lands on the message's ``sexual`` threshold. The
+    verdict is model-only (no rule evidence), so under the default policy it goes to moderator
+    REVIEW; it acts on its own only if the community lists ``sexual`` in
+    ``detection.model_only.categories`` (and the rescaled score reaches ``act_at``). Images over
+    ``max_bytes`` are not fetched (logged, and named in the case's reasons when a case opens).
     """
 
     enabled: bool = True

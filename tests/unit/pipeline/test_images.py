@@ -30,6 +30,7 @@ from bot.verdicts import Category, CategoryScore, Classification, Language
 from tests.unit.policy.helpers import ALL, NOW, classified, kinds, make_message
 
 SETTINGS = ImageSettings()
+DEFAULT_POLICY = CommunityPolicy(key="c", display_name="C")
 PHOTO = Attachment(AttachmentKind.IMAGE, "https://cdn/photo.jpg", "photo.jpg", "image/jpeg", 10)
 FILE = Attachment(AttachmentKind.FILE, "https://cdn/notes.pdf", "notes.pdf", "application/pdf")
 UNTYPED_PNG = Attachment(AttachmentKind.FILE, "https://cdn/x.png", "x.png", "image/png")
@@ -137,22 +138,24 @@ def test_which_messages_are_checked(
 
 
 @pytest.mark.parametrize(
-    ("nudity", "threshold", "expected"),
+    ("nudity", "review", "sexual", "expected"),
     [
-        (0.0, 0.8, 0.0),
-        (0.4, 0.8, 0.25),
-        (0.8, 0.8, 0.5),
-        (0.9, 0.8, 0.75),
-        (1.0, 0.8, 1.0),
-        (0.15, 0.15, 0.5),
-        (1.7, 0.8, 1.0),
-        (-1.0, 0.8, 0.0),
+        (0.0, 0.8, 0.5, 0.0),
+        (0.4, 0.8, 0.5, 0.25),
+        (0.8, 0.8, 0.5, 0.5),
+        (0.9, 0.8, 0.5, 0.75),
+        (1.0, 0.8, 0.5, 1.0),
+        (0.15, 0.15, 0.8, 0.8),
+        (0.575, 0.15, 0.8, 0.9),
+        (0.8, 0.8, 1.0, 1.0),
+        (1.7, 0.8, 0.5, 1.0),
+        (-1.0, 0.8, 0.5, 0.0),
     ],
 )
-def test_policy_score_puts_the_review_threshold_on_one_half(
-    nudity: float, threshold: float, expected: float
+def test_policy_score_puts_the_review_threshold_on_the_sexual_threshold(
+    nudity: float, review: float, sexual: float, expected: float
 ) -> None:
-    assert policy_score(nudity, threshold) == pytest.approx(expected)
+    assert policy_score(nudity, review, sexual) == pytest.approx(expected)
 
 
 def test_the_worst_image_gives_the_score_and_its_reason() -> None:
@@ -161,10 +164,10 @@ def test_the_worst_image_gives_the_score_and_its_reason() -> None:
         ImageCheck(PHOTO, ImageVerdict(0.5, "fake=0.50", "fake")),
         ImageCheck(second, ImageVerdict(0.93, "fake=0.93", "fake")),
     ]
-    item = image_score(checks, SETTINGS)
+    item = image_score(checks, SETTINGS, 0.5)
     assert item is not None
     assert item.category is Category.SEXUAL
-    assert item.score == pytest.approx(policy_score(0.93, 0.8))
+    assert item.score == pytest.approx(policy_score(0.93, 0.8, 0.5))
     assert item.reasons == ("image:nudity=0.93 (b.jpg, fake, review from 0.80)",)
     assert item.spans == ()  # model-only: no rule evidence
 
@@ -174,7 +177,7 @@ def test_problems_are_listed_and_alone_give_a_zero_score() -> None:
         ImageCheck(PHOTO, problem="not fetched: HTTP 404"),
         ImageCheck(UNTYPED_PNG, ImageVerdict.unreadable("truncated", "fake")),
     ]
-    item = image_score(checks, SETTINGS)
+    item = image_score(checks, SETTINGS, 0.5)
     assert item is not None
     assert item.score == 0.0
     assert item.reasons == (
@@ -184,7 +187,7 @@ def test_problems_are_listed_and_alone_give_a_zero_score() -> None:
 
 
 def test_nothing_checked_gives_nothing() -> None:
-    assert image_score([], SETTINGS) is None
+    assert image_score([], SETTINGS, 0.5) is None
 
 
 def test_merge_replaces_a_lower_text_score_and_keeps_the_others() -> None:
@@ -218,7 +221,7 @@ def _decide(classification: Classification, **detection: object) -> Decision:
 
 
 def test_a_nude_image_goes_to_review_by_default() -> None:
-    item = image_score([ImageCheck(PHOTO, ImageVerdict(0.93, "", "fake"))], SETTINGS)
+    item = image_score([ImageCheck(PHOTO, ImageVerdict(0.93, "", "fake"))], SETTINGS, 0.5)
     assert item is not None
     decision = _decide(merge_image_score(CLEAN_TEXT, item))
     assert decision.open_case
@@ -229,13 +232,13 @@ def test_a_nude_image_goes_to_review_by_default() -> None:
 
 
 def test_an_image_under_the_review_threshold_passes() -> None:
-    item = image_score([ImageCheck(PHOTO, ImageVerdict(0.79, "", "fake"))], SETTINGS)
+    item = image_score([ImageCheck(PHOTO, ImageVerdict(0.79, "", "fake"))], SETTINGS, 0.5)
     assert item is not None
     assert not _decide(merge_image_score(CLEAN_TEXT, item)).open_case
 
 
 def test_a_community_that_lets_sexual_model_verdicts_act_gets_an_action() -> None:
-    item = image_score([ImageCheck(PHOTO, ImageVerdict(0.98, "", "fake"))], SETTINGS)
+    item = image_score([ImageCheck(PHOTO, ImageVerdict(0.98, "", "fake"))], SETTINGS, 0.5)
     assert item is not None
     decision = _decide(
         merge_image_score(CLEAN_TEXT, item),
@@ -249,7 +252,7 @@ def test_a_community_that_lets_sexual_model_verdicts_act_gets_an_action() -> Non
 
 def test_a_failed_image_leaves_the_text_decision_as_it_was() -> None:
     text = classified(evidence=False, insult=0.45)  # in the default review band
-    item = image_score([ImageCheck(PHOTO, problem="not fetched: HTTP 404")], SETTINGS)
+    item = image_score([ImageCheck(PHOTO, problem="not fetched: HTTP 404")], SETTINGS, 0.5)
     assert item is not None
     alone = _decide(text)
     with_image = _decide(merge_image_score(text, item))
@@ -268,9 +271,9 @@ def test_a_failed_image_leaves_the_text_decision_as_it_was() -> None:
 async def test_screening_fetches_scores_in_a_worker_thread_and_merges(
     screening: ImageScreening, detector: FakeDetector
 ) -> None:
-    merged = await screening.rejudge(with_attachments(PHOTO), SETTINGS, CLEAN_TEXT)
+    merged = await screening.rejudge(with_attachments(PHOTO), DEFAULT_POLICY, CLEAN_TEXT)
     item = merged.score_of(Category.SEXUAL)
-    assert item.score == pytest.approx(policy_score(0.93, 0.8))
+    assert item.score == pytest.approx(policy_score(0.93, 0.8, 0.5))
     assert item.reasons[0].startswith("image:nudity=0.93 (photo.jpg, fake")
     assert detector.seen == [b"0.93"]
     assert detector.threads == {"pasici-images_0"}
@@ -303,7 +306,7 @@ async def test_a_fetch_failure_is_a_problem_not_an_error(
     screening: ImageScreening, caplog: pytest.LogCaptureFixture
 ) -> None:
     missing = replace(PHOTO, url="https://cdn/gone.jpg?sig=secret", filename="gone.jpg")
-    merged = await screening.rejudge(with_attachments(missing), SETTINGS, CLEAN_TEXT)
+    merged = await screening.rejudge(with_attachments(missing), DEFAULT_POLICY, CLEAN_TEXT)
     assert merged.score_of(Category.SEXUAL).reasons == (
         "image not checked: gone.jpg: not fetched: HTTP 404",
     )
@@ -361,7 +364,7 @@ async def test_an_unexpected_error_leaves_the_text_verdict(
 
     monkeypatch.setattr(screening, "check", broken)
     text = classified(insult=0.4)
-    assert await screening.rejudge(with_attachments(PHOTO), SETTINGS, text) is text
+    assert await screening.rejudge(with_attachments(PHOTO), DEFAULT_POLICY, text) is text
 
 
 async def test_close_does_not_wait_for_a_stuck_detector(detector: FakeDetector) -> None:
@@ -372,3 +375,27 @@ async def test_close_does_not_wait_for_a_stuck_detector(detector: FakeDetector) 
     await screening.check(with_attachments(PHOTO), SETTINGS)
     await asyncio.wait_for(screening.close(), 5)
     detector.block.set()
+
+
+async def test_the_review_threshold_lands_on_the_messages_own_sexual_threshold(
+    detector: FakeDetector,
+) -> None:
+    policy = CommunityPolicy.model_validate(
+        {
+            "key": "c",
+            "display_name": "C",
+            "detection": {
+                "thresholds": {"sexual": 0.8},
+                "language_thresholds": {"nl": {"sexual": 0.7}},
+            },
+            "images": {"review_threshold": 0.6},
+        }
+    )
+    screening = ImageScreening(detector, default_fetcher=FakeFetcher({PHOTO.url: b"0.6"}))
+    message = with_attachments(PHOTO)
+    dutch = await screening.rejudge(message, policy, Classification(Language.NL, ()))
+    english = await screening.rejudge(message, policy, Classification(Language.EN, ()))
+    await screening.close()
+    assert dutch.score_of(Category.SEXUAL).score == pytest.approx(0.7)
+    assert english.score_of(Category.SEXUAL).score == pytest.approx(0.8)
+    assert decide(message, english, MemberHistory(), policy, ALL, NOW).review
