@@ -14,6 +14,7 @@ from adapters.discord import DiscordAdapter
 from bot.commands.service import CommandService
 from bot.detection.engine import DetectionEngine
 from bot.pipeline.execution import ActionExecutor, RetryPolicy
+from bot.pipeline.images import ImageScreening
 from bot.pipeline.rate_limit import SlidingWindowLimiter
 from bot.pipeline.runner import CommunityRuntime, Runner
 from bot.pipeline.scheduler import Scheduler
@@ -49,8 +50,10 @@ async def build_core(
     engine: DetectionEngine,
     *,
     notices_per_minute: int = 100,
+    images: ImageScreening | None = None,
+    policy: CommunityPolicy | None = None,
 ) -> Core:
-    policy = load_community_policy(COMMUNITY_FILE)
+    policy = policy or load_community_policy(COMMUNITY_FILE)
     store = await migrated_store(db_path)
     adapters = {"discord": adapter}
     retry = RetryPolicy(attempts=2, first_delay_seconds=0.01, max_delay_seconds=0.05)
@@ -59,7 +62,7 @@ async def build_core(
     runtime = CommunityRuntime(
         policy, classifier, SlidingWindowLimiter(notices_per_minute, timedelta(minutes=1))
     )
-    runner = Runner(store, clock, adapters, {policy.key: runtime}, executor)
+    runner = Runner(store, clock, adapters, {policy.key: runtime}, executor, images=images)
     runner.set_commands(
         CommandService(store, clock, executor, runner.community, bot_user_ids={"discord": BOT})
     )

@@ -249,13 +249,15 @@ def message_payload(
     return payload
 
 
-def attachment_payload(filename: str, content_type: str, size: int = 1234) -> dict[str, Any]:
+def attachment_payload(
+    filename: str, content_type: str, size: int = 1234, url: str | None = None
+) -> dict[str, Any]:
     attachment_id = next_id()
     return {
         "id": str(attachment_id),
         "filename": filename,
         "content_type": content_type,
         "size": size,
-        "url": f"https://cdn.example.invalid/attachments/{attachment_id}/{filename}",
+        "url": url or f"https://cdn.example.invalid/attachments/{attachment_id}/{filename}",
         "proxy_url": f"https://media.example.invalid/attachments/{attachment_id}/{filename}",
     }

@@ -82,6 +82,7 @@ class FakeDiscord(RestHandlers):
         self.identify_close_code: int | None = None
         self.send_ready = True
         self.identify_payloads: list[dict[str, Any]] = []
+        self.files: dict[str, tuple[bytes, str]] = {}
         self._injections: list[_Injection] = []
         self._sessions: dict[str, _Session] = {}
         self._session_ids = itertools.count(1)
@@ -115,6 +116,7 @@ class FakeDiscord(RestHandlers):
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("GET", "/gateway", self._gateway)
+        app.router.add_route("GET", "/files/{name}", self._file)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
@@ -166,6 +168,15 @@ class FakeDiscord(RestHandlers):
         self._injections.append(
             _Injection(method, re.compile(pattern), status, times, body, headers)
         )
+
+    def serve_file(self, name: str, data: bytes, content_type: str) -> str:
+        """Serve ``data`` like Discord's CDN serves attachments; returns its (signed-like) URL.
+        Requests for files are recorded as ``GET /files/<name>`` (404 for unknown names)."""
+        self.files[name] = (data, content_type)
+        return self.file_url(name)
+
+    def file_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self._port}/files/{name}?ex=1&hm=signature"
 
     def requests_to(self, method: str, pattern: str) -> list[RecordedRequest]:
         regex = re.compile(pattern)
@@ -325,6 +336,31 @@ class FakeDiscord(RestHandlers):
             if seq > last_seen:  # replay only what the client missed
                 await ws.send_str(frame)
         await self._send_dispatch(session, "RESUMED", {})
+
+    # --- CDN ---------------------------------------------------------------------------
+
+    async def _file(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        found = self.files.get(name)
+        response = (
+            web.Response(body=found[0], content_type=found[1])
+            if found is not None
+            else web.Response(status=404, text="not found")
+        )
+        self.requests.append(
+            RecordedRequest(
+                "GET",
+                f"/files/{name}",
+                dict(request.query),
+                None,
+                (),
+                dict(request.headers),
+                time.perf_counter(),
+                response.status,
+            )
+        )
+        await self._notify()
+        return response
 
     # --- REST --------------------------------------------------------------------------
 
