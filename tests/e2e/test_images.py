@@ -1,0 +1,104 @@
+"""The whole app (PasiciApp on the console adapter) with its production image step: the open_nsfw
+detector loaded at start, HTTP fetching for platforms that do not serve files themselves.
+
+The image is served by a local aiohttp server on 127.0.0.1; no real nudity (see
+tests/unit/images/synthetic.py), hence a review threshold of 0.15 for the skin-toned picture."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+from aiohttp import web
+
+import bot.pipeline.images as images_module
+from bot.events import Attachment, AttachmentKind, Message
+from bot.pipeline.images import start_image_screening
+from bot.records import CaseStatus
+from tests.unit.images.synthetic import encode, skin
+
+SKIN_PNG = encode(skin())
+
+
+@pytest.fixture
+async def cdn() -> AsyncIterator[str]:
+    async def serve(request: web.Request) -> web.Response:
+        return web.Response(body=SKIN_PNG, content_type="image/png")
+
+    app = web.Application()
+    app.router.add_get("/beach.png", serve)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    assert site._server is not None
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}/beach.png"
+    await runner.cleanup()
+
+
+async def test_the_app_sends_a_flagged_image_to_review(open_channel, cdn: str) -> None:
+    channel = await open_channel(images={"review_threshold": 0.15})
+    assert channel.app.images is not None
+    posted = await channel.console.post("someone", "kijk")
+    assert posted is not None
+    channel.console.pop_actions()
+    photo = Attachment(AttachmentKind.IMAGE, cdn, "beach.png", "image/png", len(SKIN_PNG))
+    message: Message = replace(posted, message_id="100", attachments=(photo,))
+    await channel.app.runner.on_message(message)
+    [alert] = channel.console.pop_actions()
+    assert alert.review
+    assert "possible sexual" in alert.text
+    (case,) = await channel.app.store.list_cases("demo", "someone")
+    assert case.status is CaseStatus.REVIEW
+    assert case.reasons[0].startswith("image:nudity=0.21 (beach.png, open_nsfw")
+    assert "[mod log] REVIEW" in "\n".join(channel.transcript)
+
+
+async def test_the_default_threshold_lets_the_same_image_pass(open_channel, cdn: str) -> None:
+    channel = await open_channel()
+    posted = await channel.console.post("someone", "kijk")
+    assert posted is not None
+    photo = Attachment(AttachmentKind.IMAGE, cdn, "beach.png", "image/png", len(SKIN_PNG))
+    await channel.app.runner.on_message(replace(posted, message_id="100", attachments=(photo,)))
+    assert channel.console.pop_actions() == []
+    assert await channel.app.store.list_cases("demo") == []
+
+
+async def test_without_a_loadable_model_the_bot_runs_without_the_image_step(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def missing() -> None:
+        raise FileNotFoundError("open-nsfw.onnx")
+
+    monkeypatch.setattr(images_module, "_loaded_open_nsfw", missing)
+    assert await start_image_screening({}) is None
+    assert "images are not checked" in caplog.text
+
+
+class FilesAdapter:
+    """An adapter that serves its own files (like Telegram's ``fetch_attachment``)."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def fetch_attachment(self, attachment: Attachment) -> bytes | None:
+        self.asked.append(attachment.url)
+        return SKIN_PNG
+
+
+async def test_an_adapter_that_serves_files_fetches_its_own(open_channel) -> None:
+    channel = await open_channel()
+    files = FilesAdapter()
+    screening = await start_image_screening({"telegram": files, "console": channel.console})
+    assert screening is not None
+    posted = await channel.console.post("someone", "kijk")
+    assert posted is not None
+    photo = Attachment(AttachmentKind.IMAGE, "tg-file:AgAD", "p.jpg", "image/jpeg")
+    telegram = replace(posted, chat=replace(posted.chat, platform="telegram"), attachments=(photo,))
+    [check] = await screening.check(telegram, channel.app.runner.community("demo").policy.images)
+    await screening.close()
+    assert files.asked == ["tg-file:AgAD"]
+    assert check.verdict is not None
+    assert check.verdict.nudity == pytest.approx(0.21, abs=0.01)
