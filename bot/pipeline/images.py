@@ -149,6 +149,8 @@ class ImageScreening:
         Not when the text already opens a case that acts (it stands), when the
         message is exempt, or for an edit (it changes the text; its images were checked with the
         first version)."""
+        if not message.attachments:  # text-only messages: one attribute test, nothing more
+            return False
         if not settings.enabled or message.edited or text_look.exempt_reason:
             return False
         if text_look.open_case and not text_look.review:
