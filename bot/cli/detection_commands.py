@@ -136,7 +136,7 @@ def _eval(arguments: argparse.Namespace) -> int:
 
 
 def _train(arguments: argparse.Namespace) -> int:
-    from bot.detection.learned.features import UseEmbedder
+    from bot.detection.learned.features import TokenBagEmbedder, UseEmbedder
     from bot.detection.training.embed_cache import CachedEmbedder
     from bot.detection.training.fit import TrainingDataError
     from bot.detection.training.metrics import Scores, render_table
@@ -153,8 +153,14 @@ def _train(arguments: argparse.Namespace) -> int:
     if options.use_public and arguments.data_dir is not None and not arguments.data_dir.is_dir():
         return _fail(f"--data-dir {arguments.data_dir} is not a directory")
     embedder = CachedEmbedder(UseEmbedder(), arguments.cache_dir)
+    mid_embedder = CachedEmbedder(TokenBagEmbedder(), arguments.cache_dir)
     try:
-        result = train(options, embedder, log=lambda line: print(line, file=sys.stderr))
+        result = train(
+            options,
+            embedder,
+            log=lambda line: print(line, file=sys.stderr),
+            mid_embedder=mid_embedder,
+        )
     except (CorpusError, TrainingDataError) as error:
         return _fail(str(error))
     print("dev-set metrics (thresholds chosen on dev):")

@@ -7,7 +7,9 @@ Per text: the rules layer analyses it (normalisation, language, rule hits, featu
 2. **light stage**: if the light model (hashed n-grams + rule features) scores every category
    below ``clean_gate`` the text settles as clean; if one category reaches ``light_settle`` it
    settles as harmful (both gates are chosen on held-out TRAIN data by ``pasici train``);
-3. **encoder stage**: otherwise the sentence encoder runs (batched in ``classify_many``) and the
+3. **mid stage** (when the model has one): a cheap embedding (the mean of USE's sub-word
+   embeddings) + the light features; settles with its own gates, like the light stage;
+4. **encoder stage**: otherwise the sentence encoder runs (batched in ``classify_many``) and the
    full heads give the scores.
 
 Scores are calibrated probabilities (Platt). ``default_thresholds()`` are chosen on the dev set by
@@ -20,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.detection.analysis import FEATURE_NAMES, RuleAnalysis
 from bot.detection.classifier import RulesClassifier
@@ -39,7 +42,8 @@ SEVERITY = {
     Category.INSULT: 1,
     Category.TROLLING: 0,
 }
-STAGE_EMPTY, STAGE_RULES, STAGE_LIGHT, STAGE_ENCODER = "empty", "rules", "light", "encoder"
+STAGE_EMPTY, STAGE_RULES, STAGE_LIGHT = "empty", "rules", "light"
+STAGE_MID, STAGE_ENCODER = "mid", "encoder"
 
 
 def decide(classification: Classification, thresholds: Thresholds) -> CategoryScore | None:
@@ -81,14 +85,12 @@ class DetectionEngine:
         model: LearnedModel,
         rules: RulesClassifier,
         embedder: Embedder | _SharedEncoder | None = None,
+        mid_embedder: Embedder | _SharedEncoder | None = None,
     ) -> None:
         self._model = model
         self._rules = rules
-        self._shared = (
-            embedder
-            if isinstance(embedder, _SharedEncoder)
-            else _SharedEncoder(embedder, model.embedder_name)
-        )
+        self._shared = _shared(embedder, model.embedder_name)
+        self._shared_mid = _shared(mid_embedder, model.mid_embedder_name)
         self._feature_index = np.asarray(_feature_index(model), dtype=np.intp)
         self._boundaries_by_lang: dict[Language, tuple[float, ...]] = {}
         self._score_labels = tuple(f"model:{c.value}=" for c in model.categories)
@@ -100,21 +102,24 @@ class DetectionEngine:
         custom: CustomTerms | None = None,
         *,
         embedder: Embedder | None = None,
+        mid_embedder: Embedder | None = None,
     ) -> DetectionEngine:
         """Load the shipped heads (``ModelFileError`` if missing/corrupt) and the rules data.
 
-        The sentence encoder is created lazily on first need unless ``embedder`` is given.
+        The encoders are created lazily on first need unless given.
         """
         model = LearnedModel.load(models_dir)
-        return cls(model, RulesClassifier(custom), embedder)
+        return cls(model, RulesClassifier(custom), embedder, mid_embedder)
 
     def with_custom_terms(self, custom: CustomTerms | None) -> DetectionEngine:
-        """A engine for one community: shares the loaded heads and encoder."""
-        return DetectionEngine(self._model, RulesClassifier(custom), self._shared)
+        """A engine for one community: shares the loaded heads and encoders."""
+        return DetectionEngine(self._model, RulesClassifier(custom), self._shared, self._shared_mid)
 
     def warm_up(self) -> None:
-        """Load the sentence encoder now (it is otherwise loaded on first uncertain text)."""
+        """Load the encoders now (they are otherwise loaded on first uncertain text)."""
         self._encoder().encode(["warm up"])
+        if self._model.mid is not None:
+            self._shared_mid.get().encode(["warm up"])
 
     def default_thresholds(self) -> dict[tuple[Category, Language], float]:
         """Per (category, language) thresholds of the scores this engine returns.
@@ -171,6 +176,7 @@ class DetectionEngine:
                 stages.append(STAGE_ENCODER)
                 pending.append(row)
         scores = light.copy()
+        pending = self._mid_stage(pending, analyses, ids, features, scores, stages)
         for row, stage in enumerate(stages):
             if stage == STAGE_RULES:
                 rule_scores = [
@@ -188,6 +194,35 @@ class DetectionEngine:
             (self._classification(analyses[row], scores[row], stages[row]), stages[row])
             for row in range(len(texts))
         ]
+
+    def _mid_stage(
+        self,
+        pending: list[int],
+        analyses: Sequence[RuleAnalysis],
+        ids: Sequence[npt.NDArray[np.int64]],
+        features: FloatArray,
+        scores: FloatArray,
+        stages: list[str],
+    ) -> list[int]:
+        """Score ``pending`` rows with the mid head; returns the rows it did not settle."""
+        mid = self._model.mid
+        if mid is None or not pending:
+            return pending
+        embeddings = self._shared_mid.get().encode(
+            [analyses[row].normalised.text for row in pending]
+        )
+        probabilities = mid.probabilities(
+            mid.logits([ids[row] for row in pending], features[pending], embeddings)
+        )
+        low, high = self._model.mid_clean_gate, self._model.mid_settle
+        left = []
+        for row, values in zip(pending, probabilities, strict=True):
+            if low <= float(values.max()) < high:
+                left.append(row)
+            else:
+                scores[row] = values
+                stages[row] = STAGE_MID
+        return left
 
     def _classification(
         self, analysis: RuleAnalysis, scores: FloatArray, stage: str
@@ -230,6 +265,10 @@ class DetectionEngine:
 
     def _encoder(self) -> Embedder:
         return self._shared.get()
+
+
+def _shared(embedder: Embedder | _SharedEncoder | None, name: str) -> _SharedEncoder:
+    return embedder if isinstance(embedder, _SharedEncoder) else _SharedEncoder(embedder, name)
 
 
 class _SharedEncoder:

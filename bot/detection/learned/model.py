@@ -1,8 +1,10 @@
 """Shipped heads of the learned layer: ``manifest.json`` + ``heads.npz`` (numpy only at run time).
 
-Two linear stages, each one-vs-rest per harmful category with Platt calibration:
+Linear stages, each one-vs-rest per harmful category with Platt calibration:
 
 - **light**: hashed n-grams of the normalised text + rule features (no encoder; microseconds);
+- **mid** (optional): the same plus a cheap embedding (``mid_embedder``: the mean of USE's
+  sub-word embeddings, ~0.1 ms);
 - **full**: the same plus the 512-d sentence embedding (the encoder is the slow part).
 
 The manifest records the sha256 of every array file, the rule feature names the heads were trained
@@ -126,6 +128,10 @@ class LearnedModel:
     thresholds: Mapping[tuple[Category, str], float]
     manifest: Mapping[str, Any]
     manifest_path: Path = Path(MANIFEST_FILE)
+    mid: HeadWeights | None = None  # the middle stage, with its own cheap embedder and gates
+    mid_embedder_name: str = ""
+    mid_clean_gate: float = 0.0
+    mid_settle: float = 1.01
 
     @classmethod
     def load(cls, models_dir: Path | None = None) -> LearnedModel:
@@ -147,6 +153,8 @@ class LearnedModel:
                 }
             light = HeadWeights.from_arrays(arrays, "light")
             full = HeadWeights.from_arrays(arrays, "full")
+            mid_name = str(manifest.get("mid_embedder", ""))
+            mid = HeadWeights.from_arrays(arrays, "mid") if mid_name else None
             categories = tuple(Category(name) for name in manifest["categories"])
             thresholds = {
                 (Category(cat), lang): float(value)
@@ -166,6 +174,10 @@ class LearnedModel:
                 thresholds=thresholds,
                 manifest=manifest,
                 manifest_path=manifest_path,
+                mid=mid,
+                mid_embedder_name=mid_name,
+                mid_clean_gate=float(cascade["mid_clean_gate"]) if mid else 0.0,
+                mid_settle=float(cascade["mid_settle"]) if mid else 1.01,
             )
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
             raise ModelFileError(heads_path, f"unreadable ({error})") from error
@@ -173,9 +185,12 @@ class LearnedModel:
             raise ModelFileError(
                 manifest_path, "trained with other n-gram hashing settings than this code (stale)"
             )
-        known = str(manifest.get("embedder", "")).startswith(("usem3-", "hashing-"))
+        names = [str(manifest.get("embedder", ""))] + ([mid_name] if mid_name else [])
+        known = all(name.startswith(("usem3-", "hashing-")) for name in names)
         if set(categories) != set(HARMFUL_CATEGORIES) or full.embedding is None or not known:
             raise ModelFileError(heads_path, "does not hold a head for every category")
+        if mid is not None and mid.embedding is None:
+            raise ModelFileError(heads_path, "the middle stage has no embedding weights")
         return model
 
 
@@ -192,12 +207,18 @@ def _read_manifest(path: Path) -> dict[str, Any]:
 
 
 def write_model(
-    directory: Path, light: HeadWeights, full: HeadWeights, manifest: dict[str, Any]
+    directory: Path,
+    light: HeadWeights,
+    full: HeadWeights,
+    manifest: dict[str, Any],
+    mid: HeadWeights | None = None,
 ) -> None:
     """Write heads.npz (deterministic bytes) and manifest.json with its sha256."""
     directory.mkdir(parents=True, exist_ok=True)
     heads_path = directory / HEADS_FILE
     arrays = {**light.arrays("light"), **full.arrays("full")}
+    if mid is not None:
+        arrays.update(mid.arrays("mid"))
     # np.savez_compressed stamps zip entries with the current time; write entries ourselves.
     with zipfile.ZipFile(heads_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(arrays):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.detection.engine import STAGE_ENCODER, DetectionEngine, decide
+from bot.detection.engine import STAGE_ENCODER, STAGE_MID, DetectionEngine, decide
 from bot.verdicts import Category
 
 
@@ -29,13 +29,22 @@ def test_shipped_engine_flags_abuse_not_criticism(
     assert (flagged.category if flagged else None) is expected
 
 
-def test_uncertain_texts_reach_the_real_encoder(shipped_engine: DetectionEngine) -> None:
-    texts = [
-        f"message {i} about the bus schedule and whether people like you belong here"
-        for i in range(8)
-    ]
-    stages = [stage for _, stage in shipped_engine.classify_with_stages(texts)]
+UNCERTAIN = [
+    "people like you should think twice before posting here",
+    "Why do they always send the new guy to fix my line?",
+    "Ces gens-là ne devraient pas travailler au guichet.",
+    "Your colleague should go back to where she came from",
+    "Wat doen die mensen hier eigenlijk in onze wijk?",
+    "Solche Leute sollten nicht am Schalter arbeiten.",
+]
+
+
+def test_uncertain_texts_reach_the_mid_stage_and_the_real_encoder(
+    shipped_engine: DetectionEngine,
+) -> None:
+    stages = [stage for _, stage in shipped_engine.classify_with_stages(UNCERTAIN)]
     assert STAGE_ENCODER in stages
+    assert STAGE_MID in stages
 
 
 MICRO_MESSAGES = [

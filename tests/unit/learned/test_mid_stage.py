@@ -1,0 +1,135 @@
+"""The cascade's middle stage: a cheap embedding head between the light head and the encoder."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.detection.engine import STAGE_ENCODER, STAGE_MID, DetectionEngine, rescale
+from bot.detection.learned.features import (
+    HashingEmbedder,
+    TokenBagEmbedder,
+    embedder_for,
+    hashed_ngrams,
+)
+from bot.detection.learned.model import HEADS_FILE, MANIFEST_FILE, LearnedModel, ModelFileError
+from bot.detection.training.samples import Sample
+from bot.detection.training.train import TrainOptions, train
+
+UNCERTAIN = [
+    "wat vind je van de nieuwe dienstregeling morgen",
+    "message about the bus schedule and whether people like you belong here",
+    "Bedankt",
+    "you lot again",
+]
+
+
+@pytest.fixture(scope="module")
+def mid_models(
+    tmp_path_factory: pytest.TempPathFactory, tiny_train: list[Sample], tiny_dev: list[Sample]
+) -> Path:
+    directory = tmp_path_factory.mktemp("mid-models")
+    options = TrainOptions(models_dir=directory, use_public=False, progress=False)
+    train(
+        options,
+        HashingEmbedder(64),
+        tiny_train,
+        tiny_dev,
+        log=lambda _: None,
+        mid_embedder=HashingEmbedder(16),
+    )
+    return directory
+
+
+def test_training_with_a_mid_embedder_ships_its_head_and_gates(mid_models: Path) -> None:
+    manifest = json.loads((mid_models / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert manifest["mid_embedder"] == "hashing-16"
+    assert {"mid_clean_gate", "mid_settle"} <= set(manifest["cascade"])
+    with zipfile.ZipFile(mid_models / HEADS_FILE) as archive:
+        assert "mid_embedding.npy" in archive.namelist()
+    model = LearnedModel.load(mid_models)
+    assert model.mid is not None
+    assert model.mid.embedding is not None
+    assert model.mid.embedding.shape == (16, len(model.categories))
+
+
+def test_without_a_mid_embedder_there_is_no_mid_stage(tiny_models: Path) -> None:
+    assert LearnedModel.load(tiny_models).mid is None
+
+
+def _engine_with_gates(models: Path, low: float, high: float) -> DetectionEngine:
+    engine = DetectionEngine.load(models)
+    # the light stage settles nothing here, so every text not settled by a rule reaches mid
+    model = replace(
+        engine._model, clean_gate=0.0, light_settle=1.01, mid_clean_gate=low, mid_settle=high
+    )
+    return DetectionEngine(model, engine._rules)
+
+
+def test_the_mid_stage_settles_what_its_gates_allow_and_passes_the_rest_on(
+    mid_models: Path,
+) -> None:
+    settles_all = _engine_with_gates(mid_models, 1.01, 1.01)  # every score is under the gate
+    settles_none = _engine_with_gates(mid_models, 0.0, 1.01)  # no score is outside [0, 1.01)
+    everything = [stage for _, stage in settles_all.classify_with_stages(UNCERTAIN)]
+    nothing = [stage for _, stage in settles_none.classify_with_stages(UNCERTAIN)]
+    reached = [i for i, stage in enumerate(nothing) if stage == STAGE_ENCODER]
+    assert reached, "some texts must get past the light stage for this test to mean anything"
+    assert all(everything[i] == STAGE_MID for i in reached)
+    assert STAGE_MID not in nothing
+
+
+def test_mid_settled_scores_come_from_the_mid_head(mid_models: Path) -> None:
+    engine = _engine_with_gates(mid_models, 1.01, 1.01)
+    ((result, stage),) = engine.classify_with_stages([UNCERTAIN[0]])
+    assert stage == STAGE_MID
+    assert "stage:mid" in result.scores[0].reasons
+    model, rules = engine._model, engine._rules
+    assert model.mid is not None
+    analysis = rules.analyse(UNCERTAIN[0])
+    ids = [hashed_ngrams(analysis.normalised.text)]
+    features = engine._rule_features([analysis])
+    embedding = HashingEmbedder(16).encode([analysis.normalised.text])
+    expected = model.mid.probabilities(model.mid.logits(ids, features, embedding))[0]
+    full = model.full.probabilities(
+        model.full.logits(ids, features, HashingEmbedder(64).encode([analysis.normalised.text]))
+    )[0]
+    assert not np.allclose(expected, full)
+    top = model.categories.index(result.scores[0].category)
+    raw = float(expected[top])
+    boundary = engine._boundary(result.scores[0].category, result.lang)
+    assert result.scores[0].score == rescale(raw, boundary)
+
+
+def test_classify_many_equals_one_by_one_with_a_mid_stage(mid_models: Path) -> None:
+    engine = DetectionEngine.load(mid_models)
+    assert engine.classify_many(UNCERTAIN) == [engine.classify(text) for text in UNCERTAIN]
+
+
+def test_a_manifest_naming_a_mid_stage_needs_its_head(mid_models: Path, tmp_path: Path) -> None:
+    for name in (MANIFEST_FILE, HEADS_FILE):
+        (tmp_path / name).write_bytes((mid_models / name).read_bytes())
+    manifest = json.loads((tmp_path / MANIFEST_FILE).read_text(encoding="utf-8"))
+    del manifest["cascade"]["mid_settle"]
+    (tmp_path / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelFileError, match=r"heads\.npz"):
+        LearnedModel.load(tmp_path)
+
+
+def test_token_bag_embedder_is_the_normalised_mean_of_use_subword_vectors() -> None:
+    embedder = embedder_for(TokenBagEmbedder.name)
+    texts = ["De trein is te laat", "", "x" * 5_000, "De trein is te laat"]
+    vectors = embedder.encode(texts)
+    assert vectors.shape == (4, 512)
+    assert vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert np.array_equal(vectors[0], vectors[3])
+    assert np.array_equal(embedder.encode(texts[:1])[0], vectors[0])  # batch-independent
+    other = embedder.encode(["Le train est en retard"])[0]
+    assert float(vectors[0] @ other) < 0.999
+    assert embedder.encode([]).shape == (0, 512)
