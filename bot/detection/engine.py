@@ -44,6 +44,8 @@ SEVERITY = {
 }
 STAGE_EMPTY, STAGE_RULES, STAGE_LIGHT = "empty", "rules", "light"
 STAGE_MID, STAGE_ENCODER = "mid", "encoder"
+# categories the mid stage settles as clean only under its stricter ``mid_severe_gate``
+MID_SEVERE = frozenset({Category.THREAT, Category.HATE})
 
 
 def decide(classification: Classification, thresholds: Thresholds) -> CategoryScore | None:
@@ -94,6 +96,9 @@ class DetectionEngine:
         self._feature_index = np.asarray(_feature_index(model), dtype=np.intp)
         self._boundaries_by_lang: dict[Language, tuple[float, ...]] = {}
         self._score_labels = tuple(f"model:{c.value}=" for c in model.categories)
+        self._severe_columns = np.asarray(
+            [i for i, c in enumerate(model.categories) if c in MID_SEVERE], dtype=np.intp
+        )
 
     @classmethod
     def load(
@@ -215,13 +220,17 @@ class DetectionEngine:
             mid.logits([ids[row] for row in pending], features[pending], embeddings)
         )
         low, high = self._model.mid_clean_gate, self._model.mid_settle
+        severe = self._severe_columns
+        severe_gate = self._model.mid_severe_gate
         left = []
         for row, values in zip(pending, probabilities, strict=True):
-            if low <= float(values.max()) < high:
-                left.append(row)
-            else:
+            top = float(values.max())
+            clean = top < low and float(values[severe].max(initial=0.0)) < severe_gate
+            if clean or top >= high:
                 scores[row] = values
                 stages[row] = STAGE_MID
+            else:
+                left.append(row)
         return left
 
     def _classification(

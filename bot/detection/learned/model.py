@@ -132,6 +132,9 @@ class LearnedModel:
     mid_embedder_name: str = ""
     mid_clean_gate: float = 0.0
     mid_settle: float = 1.01
+    # settling as clean at the mid stage also needs the threat and hate scores under this
+    # (stricter) gate: the cheap stage must not be the one that waves a threat through
+    mid_severe_gate: float = 0.0
 
     @classmethod
     def load(cls, models_dir: Path | None = None) -> LearnedModel:
@@ -178,6 +181,7 @@ class LearnedModel:
                 mid_embedder_name=mid_name,
                 mid_clean_gate=float(cascade["mid_clean_gate"]) if mid else 0.0,
                 mid_settle=float(cascade["mid_settle"]) if mid else 1.01,
+                mid_severe_gate=float(cascade["mid_severe_gate"]) if mid else 0.0,
             )
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
             raise ModelFileError(heads_path, f"unreadable ({error})") from error

@@ -49,7 +49,9 @@ def mid_models(
 def test_training_with_a_mid_embedder_ships_its_head_and_gates(mid_models: Path) -> None:
     manifest = json.loads((mid_models / MANIFEST_FILE).read_text(encoding="utf-8"))
     assert manifest["mid_embedder"] == "hashing-16"
-    assert {"mid_clean_gate", "mid_settle"} <= set(manifest["cascade"])
+    cascade = manifest["cascade"]
+    assert {"mid_clean_gate", "mid_settle", "mid_severe_gate"} <= set(cascade)
+    assert cascade["mid_severe_gate"] == round(cascade["mid_clean_gate"] * 0.5, 4)
     with zipfile.ZipFile(mid_models / HEADS_FILE) as archive:
         assert "mid_embedding.npy" in archive.namelist()
     model = LearnedModel.load(mid_models)
@@ -62,11 +64,18 @@ def test_without_a_mid_embedder_there_is_no_mid_stage(tiny_models: Path) -> None
     assert LearnedModel.load(tiny_models).mid is None
 
 
-def _engine_with_gates(models: Path, low: float, high: float) -> DetectionEngine:
+def _engine_with_gates(
+    models: Path, low: float, high: float, severe: float = 1.01
+) -> DetectionEngine:
     engine = DetectionEngine.load(models)
     # the light stage settles nothing here, so every text not settled by a rule reaches mid
     model = replace(
-        engine._model, clean_gate=0.0, light_settle=1.01, mid_clean_gate=low, mid_settle=high
+        engine._model,
+        clean_gate=0.0,
+        light_settle=1.01,
+        mid_clean_gate=low,
+        mid_settle=high,
+        mid_severe_gate=severe,
     )
     return DetectionEngine(model, engine._rules)
 
@@ -82,6 +91,13 @@ def test_the_mid_stage_settles_what_its_gates_allow_and_passes_the_rest_on(
     assert reached, "some texts must get past the light stage for this test to mean anything"
     assert all(everything[i] == STAGE_MID for i in reached)
     assert STAGE_MID not in nothing
+
+
+def test_threat_and_hate_need_the_stricter_gate_to_settle_as_clean(mid_models: Path) -> None:
+    lenient = _engine_with_gates(mid_models, 1.01, 1.01)
+    strict = _engine_with_gates(mid_models, 1.01, 1.01, severe=0.0)  # no score is under 0
+    assert STAGE_MID in [stage for _, stage in lenient.classify_with_stages(UNCERTAIN)]
+    assert STAGE_MID not in [stage for _, stage in strict.classify_with_stages(UNCERTAIN)]
 
 
 def test_mid_settled_scores_come_from_the_mid_head(mid_models: Path) -> None:

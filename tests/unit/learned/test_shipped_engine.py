@@ -36,6 +36,8 @@ UNCERTAIN = [
     "Your colleague should go back to where she came from",
     "Wat doen die mensen hier eigenlijk in onze wijk?",
     "Solche Leute sollten nicht am Schalter arbeiten.",
+    "message about the bus schedule and whether people like you belong here",
+    "those people again, always the same story with them",
 ]
 
 
