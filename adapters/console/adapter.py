@@ -33,6 +33,7 @@ from bot.ports import Clock, EventSink
 __all__ = ["ConsoleAdapter", "ConsoleUser"]
 
 PLATFORM = "console"
+MAX_WHY_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +211,10 @@ class ConsoleAdapter:
             flag = "REVIEW " if action.review else ""
             first_line = action.text.splitlines()[0] if action.text else ""
             self._say(f"   [mod log] {flag}{first_line}")
+            if action.case is not None and action.case.reasons:
+                # what the detector saw (``image:nudity=0.93 ...``), as Discord's embed shows it
+                why = "; ".join(action.case.reasons)
+                self._say(f"   [mod log] why: {why[:MAX_WHY_CHARS]}")
         return ActionOutcome(ok=True)
 
     def _chat(self) -> ChatRef:

@@ -7,10 +7,15 @@ from bot.records import BOT_ACTOR, CaseRecord
 __all__ = ["case_summary"]
 
 MAX_QUOTE_CHARS = 300
+MAX_WHY_CHARS = 600
 
 
 def case_summary(case: CaseRecord) -> str:
-    """One short paragraph: who, what, why, evidence, score, language, link."""
+    """One short paragraph: who, what, why, evidence, score, language, link.
+
+    "Why" is the policy's reason followed by the detector's reasons (``image:nudity=0.93 ...``,
+    ``rule:...``), as the Discord embed shows them: Telegram and the console only get this text.
+    """
     who = f"{case.user_name or case.user_id} ({case.user_id})"
     by = "the bot" if case.actor == BOT_ACTOR else f"moderator {case.actor}"
     lines = [f"Case #{case.number} - {case.action} - {who} - by {by}"]
@@ -19,8 +24,11 @@ def case_summary(case: CaseRecord) -> str:
     if case.category:
         score = f" {case.score:.2f}" if case.score is not None else ""
         lines.append(f"Category: {case.category}{score} - language: {case.lang or '?'}")
-    if case.reason:
-        lines.append(f"Why: {case.reason}")
+    why = "; ".join(item for item in (case.reason, *case.reasons) if item)
+    if why:
+        if len(why) > MAX_WHY_CHARS:
+            why = why[: MAX_WHY_CHARS - 3] + "..."
+        lines.append(f"Why: {why}")
     if case.spans:
         lines.append("Matched: " + ", ".join(repr(text) for _, _, text in case.spans[:5]))
     if case.message_text:

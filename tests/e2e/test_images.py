@@ -53,7 +53,11 @@ async def test_the_app_sends_a_flagged_image_to_review(open_channel, cdn: str) -
     (case,) = await channel.app.store.list_cases("demo", "someone")
     assert case.status is CaseStatus.REVIEW
     assert case.reasons[0].startswith("image:nudity=0.21 (beach.png, open_nsfw")
-    assert "[mod log] REVIEW" in "\n".join(channel.transcript)
+    transcript = "\n".join(channel.transcript)
+    assert "[mod log] REVIEW" in transcript
+    # the console and Telegram show the image's score, not only the rescaled sexual one
+    assert "[mod log] why: image:nudity=0.21" in transcript
+    assert "image:nudity=0.21" in alert.text
 
 
 async def test_the_default_threshold_lets_the_same_image_pass(open_channel, cdn: str) -> None:
