@@ -83,7 +83,9 @@ class WordCachedTokenizer:
     def __init__(self, inner: Any, max_words: int = 200_000) -> None:
         self._inner = inner
         self._max_words = max_words
-        self._cache: dict[str, list[int]] = {}
+        # tuples of ints, not lists: the garbage collector stops tracking them, so a full
+        # collection does not rescan the cache (it had made gen-2 pauses longer)
+        self._cache: dict[str, tuple[int, ...]] = {}
 
     def encode(
         self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True
@@ -103,7 +105,7 @@ class WordCachedTokenizer:
             if pieces is None:
                 if len(cache) >= self._max_words:
                     cache.clear()
-                pieces = cache[word] = inner._viterbi(word)
+                pieces = cache[word] = tuple(inner._viterbi(word))
             ids += pieces
         if add_bos:
             ids.insert(0, inner._bos_id)
