@@ -19,6 +19,7 @@ from bot.clock import SystemClock
 from bot.commands.service import CommandService
 from bot.detection.engine import DetectionEngine
 from bot.pipeline.execution import ActionExecutor, RetryPolicy
+from bot.pipeline.image_fetch import AttachmentFetcher
 from bot.pipeline.images import ImageScreening, start_image_screening
 from bot.pipeline.rate_limit import SlidingWindowLimiter
 from bot.pipeline.runner import CommunityRuntime, Runner
@@ -48,6 +49,7 @@ class PasiciApp:
         retry: RetryPolicy | None = None,
         watch_config: bool = True,
         web: bool | None = None,
+        image_fetcher: AttachmentFetcher | None = None,
     ) -> None:
         self.config = config
         self.clock: Clock = clock or SystemClock()
@@ -66,6 +68,7 @@ class PasiciApp:
         self.runner: Runner | None = None
         self.scheduler: Scheduler | None = None
         self.images: ImageScreening | None = None
+        self._image_fetcher = image_fetcher  # None: production fetchers (public hosts only)
         self.last_config_error: list[str] = []
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -78,7 +81,7 @@ class PasiciApp:
         engine.warm_up()  # the sentence encoder loads now, not on the first uncertain message
         self._engine = engine
         executor = ActionExecutor(store, self.clock, self.adapters, self._retry)
-        self.images = await start_image_screening(self.adapters)
+        self.images = await start_image_screening(self.adapters, self._image_fetcher)
         runtimes = self._runtimes(self.config)
         self.runner = runner = Runner(
             store, self.clock, self.adapters, runtimes, executor, images=self.images

@@ -43,6 +43,8 @@ CAPABILITIES = frozenset(
         Capability.DIRECT_MESSAGE,
     }
 )
+# Where Discord serves message attachments: the image step fetches from these hosts only.
+ATTACHMENT_HOSTS = ("cdn.discordapp.com", "media.discordapp.net")
 _PRIVILEGED_HELP = (
     "Discord refused the privileged message content intent (4014): enable 'Message Content "
     "Intent' for the bot in the Developer Portal (see adapters/discord/README.md)"
@@ -145,6 +147,11 @@ class DiscordAdapter:
     @property
     def config(self) -> DiscordAdapterConfig:
         return self._config
+
+    @property
+    def attachment_hosts(self) -> tuple[str, ...]:
+        """The only hosts the image step fetches this platform's attachments from."""
+        return ATTACHMENT_HOSTS
 
     @property
     def client(self) -> discord.Client:

@@ -13,6 +13,7 @@ from bot.app_adapters import DEMO_CONSOLE_USERS
 from bot.clock import FrozenClock
 from bot.detection.engine import DetectionEngine
 from bot.pipeline.execution import RetryPolicy
+from bot.pipeline.image_fetch import AttachmentFetcher
 from bot.ports import Clock
 from bot.settings import LoadedConfig
 
@@ -35,10 +36,12 @@ def local_app(
     clock: Clock | None = None,
     engine: DetectionEngine | None = None,
     console_options: Mapping[str, Any] | None = None,
+    image_fetcher: AttachmentFetcher | None = None,
 ) -> tuple[PasiciApp, ConsoleAdapter]:
     """A PasiciApp whose only adapter is a console channel, on the given SQLite file.
 
-    ``console_options`` go to the ConsoleAdapter (e.g. ``capabilities``, ``max_mute``).
+    ``console_options`` go to the ConsoleAdapter (e.g. ``capabilities``, ``max_mute``);
+    ``image_fetcher`` replaces the image step's HTTP fetcher (tests serving on 127.0.0.1).
     """
     clock = clock or FrozenClock()
     console = ConsoleAdapter(
@@ -57,5 +60,6 @@ def local_app(
         retry=RetryPolicy(attempts=2, first_delay_seconds=0.0, max_delay_seconds=0.0),
         watch_config=False,
         web=False,
+        image_fetcher=image_fetcher,
     )
     return app, console

@@ -213,10 +213,15 @@ class ImageScreening:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-async def start_image_screening(adapters: Mapping[str, object]) -> ImageScreening | None:
+async def start_image_screening(
+    adapters: Mapping[str, object], http_fetcher: AttachmentFetcher | None = None
+) -> ImageScreening | None:
     """The production image step: the open_nsfw detector, loaded now in a worker thread (a
     missing or altered model file is reported at start, and the bot runs without the image step),
-    adapters that serve files themselves (Telegram's ``fetch_attachment``) and HTTP for the rest.
+    adapters that serve files themselves (Telegram's ``fetch_attachment``) and HTTP for the rest:
+    from the adapter's ``attachment_hosts`` only when it names them (Discord's CDN), and from
+    public addresses only in any case. ``http_fetcher`` replaces every HTTP fetcher (tests that
+    serve images on 127.0.0.1).
     """
     try:
         detector = await asyncio.to_thread(_loaded_open_nsfw)
@@ -226,9 +231,12 @@ async def start_image_screening(adapters: Mapping[str, object]) -> ImageScreenin
     fetchers: dict[str, AttachmentFetcher] = {}
     for platform, adapter in adapters.items():
         fetch = getattr(adapter, "fetch_attachment", None)
+        hosts = getattr(adapter, "attachment_hosts", None)
         if callable(fetch):
             fetchers[platform] = AdapterFetcher(fetch)
-    return ImageScreening(detector, fetchers)
+        elif hosts and http_fetcher is None:
+            fetchers[platform] = HttpFetcher(allowed_hosts=tuple(hosts))
+    return ImageScreening(detector, fetchers, default_fetcher=http_fetcher)
 
 
 @functools.cache

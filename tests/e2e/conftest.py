@@ -63,6 +63,7 @@ async def open_channel(
         database: Path | None = None,
         clock: FrozenClock | None = None,
         console_options: dict[str, object] | None = None,
+        image_fetcher: object = None,
         **changes: object,
     ) -> Channel:
         folder = tmp_path / f"app{len(started)}"
@@ -75,7 +76,7 @@ async def open_channel(
         clock = clock or FrozenClock()
         database = database or tmp_path / "pasici.sqlite3"
         app, console = local_app(
-            config, database, transcript.append, clock, engine, console_options
+            config, database, transcript.append, clock, engine, console_options, image_fetcher
         )
         await app.start()
         started.append(app)

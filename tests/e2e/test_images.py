@@ -14,6 +14,7 @@ from aiohttp import web
 
 import bot.pipeline.images as images_module
 from bot.events import Attachment, AttachmentKind, Message
+from bot.pipeline.image_fetch import HttpFetcher
 from bot.pipeline.images import start_image_screening
 from bot.records import CaseStatus
 from tests.unit.images.synthetic import encode, skin
@@ -38,8 +39,13 @@ async def cdn() -> AsyncIterator[str]:
     await runner.cleanup()
 
 
+def local_fetcher() -> HttpFetcher:
+    """The tests' CDN is on 127.0.0.1, which the production fetcher refuses."""
+    return HttpFetcher(allow_private_addresses=True)
+
+
 async def test_the_app_sends_a_flagged_image_to_review(open_channel, cdn: str) -> None:
-    channel = await open_channel(images={"review_threshold": 0.15})
+    channel = await open_channel(images={"review_threshold": 0.15}, image_fetcher=local_fetcher())
     assert channel.app.images is not None
     posted = await channel.console.post("someone", "kijk")
     assert posted is not None
@@ -61,7 +67,7 @@ async def test_the_app_sends_a_flagged_image_to_review(open_channel, cdn: str) -
 
 
 async def test_the_default_threshold_lets_the_same_image_pass(open_channel, cdn: str) -> None:
-    channel = await open_channel()
+    channel = await open_channel(image_fetcher=local_fetcher())
     posted = await channel.console.post("someone", "kijk")
     assert posted is not None
     photo = Attachment(AttachmentKind.IMAGE, cdn, "beach.png", "image/png", len(SKIN_PNG))
@@ -79,6 +85,40 @@ async def test_without_a_loadable_model_the_bot_runs_without_the_image_step(
     monkeypatch.setattr(images_module, "_loaded_open_nsfw", missing)
     assert await start_image_screening({}) is None
     assert "images are not checked" in caplog.text
+
+
+async def test_the_production_app_does_not_fetch_from_this_machine(open_channel, cdn: str) -> None:
+    channel = await open_channel(images={"review_threshold": 0.15})
+    posted = await channel.console.post("someone", "kijk")
+    assert posted is not None
+    photo = Attachment(AttachmentKind.IMAGE, cdn, "beach.png", "image/png", len(SKIN_PNG))
+    await channel.app.runner.on_message(replace(posted, message_id="100", attachments=(photo,)))
+    assert channel.console.pop_actions() == []
+    assert await channel.app.store.list_cases("demo") == []
+
+
+class CdnAdapter:
+    """An adapter that names its attachment hosts (as the Discord adapter does)."""
+
+    attachment_hosts = ("cdn.discordapp.com", "media.discordapp.net")
+
+
+async def test_an_adapter_that_names_its_hosts_gets_nothing_from_other_hosts(
+    open_channel, cdn: str
+) -> None:
+    channel = await open_channel()
+    screening = await start_image_screening({"discord": CdnAdapter()})
+    assert screening is not None
+    posted = await channel.console.post("someone", "kijk")
+    assert posted is not None
+    photo = Attachment(AttachmentKind.IMAGE, cdn, "beach.png", "image/png")
+    elsewhere = replace(posted, chat=replace(posted.chat, platform="discord"), attachments=(photo,))
+    [check] = await screening.check(elsewhere, channel.app.runner.community("demo").policy.images)
+    console = replace(elsewhere, chat=posted.chat)
+    [other] = await screening.check(console, channel.app.runner.community("demo").policy.images)
+    await screening.close()
+    assert check.problem == "not fetched: 127.0.0.1 is not an attachment host of the platform"
+    assert other.problem == "not fetched: 127.0.0.1 is not a public address"
 
 
 class FilesAdapter:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,9 @@ from adapters.discord import DiscordAdapter
 from bot.clock import FrozenClock
 from bot.detection.engine import DetectionEngine
 from bot.detection.images.open_nsfw import OpenNsfwDetector
+from bot.events import Attachment, AttachmentKind, Author, ChatRef, Message
 from bot.pipeline.image_fetch import HttpFetcher
-from bot.pipeline.images import ImageScreening
+from bot.pipeline.images import ImageScreening, start_image_screening
 from bot.records import CaseStatus
 from bot.settings import CommunityPolicy
 from bot.settings.image_models import ImageSettings
@@ -39,6 +41,7 @@ from tests.adapters.discord.support import eventually
 from tests.unit.images.synthetic import encode, landscape, skin
 
 ALICE = 620000000000000011
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SEND = rf"/channels/{TEXT_CHANNEL_ID}/messages"
 MOD_LOG = rf"/channels/{MOD_LOG_ID}/messages"
 FILES = r"/files/.+"
@@ -78,7 +81,8 @@ async def start_core(
 
     async def start(**images: object) -> Core:
         adapter = DiscordAdapter(make_config(fake), clock=clock)
-        screening = ImageScreening(detector, default_fetcher=HttpFetcher(timeout_seconds=5))
+        local = HttpFetcher(timeout_seconds=5, allow_private_addresses=True)  # the fake CDN
+        screening = ImageScreening(detector, default_fetcher=local)
         core = await build_core(
             tmp_path / "pasici.db", adapter, clock, engine, images=screening, policy=acme(**images)
         )
@@ -210,3 +214,22 @@ async def test_an_image_over_the_communitys_byte_cap_is_not_fetched(
     await eventually(lambda: core.runner.judged_count == 1)
     assert fake.requests_to("GET", FILES) == []
     assert await core.store.list_cases("acme", str(ALICE)) == []
+
+
+async def test_the_production_image_step_fetches_discord_attachments_from_its_cdn_only(
+    fake: FakeDiscord,
+) -> None:
+    """The app's own wiring: a Discord attachment URL on another host (here the fake CDN on
+    127.0.0.1) is refused without a request, so a crafted URL cannot reach internal hosts."""
+    adapter = DiscordAdapter(make_config(fake))
+    assert adapter.attachment_hosts == ("cdn.discordapp.com", "media.discordapp.net")
+    screening = await start_image_screening({"discord": adapter})
+    assert screening is not None
+    url = fake.serve_file("beach.png", encode(skin()), "image/png")
+    photo = Attachment(AttachmentKind.IMAGE, url, "beach.png", "image/png")
+    chat = ChatRef("discord", "acme", str(TEXT_CHANNEL_ID))
+    message = Message(chat, "1", Author(str(ALICE), "alice"), "kijk", NOW, attachments=(photo,))
+    [check] = await screening.check(message, acme().images)
+    await screening.close()
+    assert check.problem == "not fetched: 127.0.0.1 is not an attachment host of the platform"
+    assert fake.requests_to("GET", FILES) == []

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
 
 from bot.events import Attachment, AttachmentKind
-from bot.pipeline.image_fetch import AdapterFetcher, FetchError, HttpFetcher, safe_url
+from bot.pipeline.image_fetch import (
+    AdapterFetcher,
+    FetchError,
+    HttpFetcher,
+    is_public_address,
+    redact_urls,
+    safe_url,
+)
 
 IMAGE = b"\x89PNG\r\n\x1a\n" + b"x" * 1000
 
@@ -30,6 +38,9 @@ class LocalServer:
         app.router.add_get("/slow", self._slow)
         app.router.add_get("/redirect", self._redirect)
         app.router.add_get("/loop", self._loop)
+        app.router.add_get("/away", self._away)
+        app.router.add_get("/bad-location", self._bad_location)
+        app.router.add_get("/gzip", self._gzip)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -75,6 +86,19 @@ class LocalServer:
     async def _loop(self, request: web.Request) -> web.Response:
         raise web.HTTPFound("/loop")
 
+    async def _away(self, request: web.Request) -> web.Response:
+        """A redirect to another host name (the same server, as ``localhost``)."""
+        raise web.HTTPFound(f"http://localhost:{self.port}/image.png?hm=secret")
+
+    async def _bad_location(self, request: web.Request) -> web.Response:
+        return web.Response(status=302, headers={"Location": "http://[bad"})
+
+    async def _gzip(self, request: web.Request) -> web.Response:
+        """1 MB of zeros gzipped to ~1 KB: it must not be inflated."""
+        body = gzip.compress(b"\0" * 1_000_000)
+        headers = {"Content-Encoding": "gzip", "Content-Type": "image/png"}
+        return web.Response(body=body, headers=headers)
+
 
 @pytest.fixture
 async def server() -> AsyncIterator[LocalServer]:
@@ -86,7 +110,7 @@ async def server() -> AsyncIterator[LocalServer]:
 
 @pytest.fixture
 async def fetcher() -> AsyncIterator[HttpFetcher]:
-    made = HttpFetcher(timeout_seconds=0.5)
+    made = HttpFetcher(timeout_seconds=0.5, allow_private_addresses=True)
     yield made
     await made.close()
 
@@ -112,9 +136,99 @@ async def test_a_redirect_to_the_image_is_followed(
     assert await fetcher.fetch(image(server.url("/redirect")), 10_000) == IMAGE
 
 
-async def test_a_redirect_loop_fails(server: LocalServer, fetcher: HttpFetcher) -> None:
-    with pytest.raises(FetchError, match="TooManyRedirects"):
-        await fetcher.fetch(image(server.url("/loop")), 10_000)
+async def test_a_redirect_loop_fails_without_quoting_the_signed_url(
+    server: LocalServer, fetcher: HttpFetcher
+) -> None:
+    with pytest.raises(FetchError, match="more than 3 redirects") as raised:
+        await fetcher.fetch(image(server.url("/loop?ex=1&hm=SECRET")), 10_000)
+    assert "SECRET" not in str(raised.value)  # the reason goes to logs and the case
+
+
+async def test_a_redirect_to_an_invalid_url_is_a_fetch_error(
+    server: LocalServer, fetcher: HttpFetcher
+) -> None:
+    with pytest.raises(FetchError, match="not a valid URL"):
+        await fetcher.fetch(image(server.url("/bad-location")), 10_000)
+
+
+def test_error_texts_lose_the_query_of_every_url() -> None:
+    text = "TooManyRedirects: 3, message='', url='https://cdn.example/a.png?ex=1&hm=SIG#f'"
+    assert redact_urls(text) == "TooManyRedirects: 3, message='', url='https://cdn.example/a.png'"
+    assert redact_urls("HTTP 404") == "HTTP 404"
+
+
+# --- only public addresses, and only the platform's hosts ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "[::1]", "169.254.169.254", "10.0.0.1", "192.168.1.1", "[::ffff:127.0.0.1]"],
+)
+async def test_a_non_public_address_in_the_url_is_refused(host: str) -> None:
+    fetcher = HttpFetcher()  # the production fetcher
+    with pytest.raises(FetchError, match="is not a public address"):
+        await fetcher.fetch(image(f"http://{host}:8080/latest/meta-data"), 10_000)
+    await fetcher.close()
+
+
+async def test_a_name_resolving_to_loopback_is_refused_before_connecting(
+    server: LocalServer,
+) -> None:
+    fetcher = HttpFetcher(timeout_seconds=5)
+    with pytest.raises(FetchError, match="localhost does not resolve to public addresses only"):
+        await fetcher.fetch(image(f"http://localhost:{server.port}/image.png"), 10_000)
+    await fetcher.close()
+    assert server.hits == []
+
+
+async def test_the_production_fetcher_does_not_fetch_from_this_machine(
+    server: LocalServer,
+) -> None:
+    fetcher = HttpFetcher(timeout_seconds=5)
+    with pytest.raises(FetchError, match="not a public address"):
+        await fetcher.fetch(image(server.url("/image.png")), 10_000)
+    await fetcher.close()
+    assert server.hits == []
+
+
+async def test_only_the_platforms_hosts_are_fetched_redirects_included(
+    server: LocalServer,
+) -> None:
+    fetcher = HttpFetcher(allowed_hosts={"127.0.0.1"}, allow_private_addresses=True)
+    assert await fetcher.fetch(image(server.url("/redirect")), 10_000) == IMAGE
+    with pytest.raises(FetchError, match="localhost is not an attachment host") as raised:
+        await fetcher.fetch(image(server.url("/away")), 10_000)
+    assert "secret" not in str(raised.value)
+    with pytest.raises(FetchError, match="localhost is not an attachment host"):
+        await fetcher.fetch(image(f"http://localhost:{server.port}/image.png"), 10_000)
+    await fetcher.close()
+    assert server.hits == ["/image.png"]  # the first fetch only
+
+
+@pytest.mark.parametrize(
+    ("host", "public"),
+    [
+        ("93.184.216.34", True),
+        ("2606:2800:220:1:248:1893:25c8:1946", True),
+        ("127.0.0.1", False),
+        ("::1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("fd00::1", False),
+        ("fe80::1%eth0", False),
+        ("::ffff:10.0.0.1", False),
+        ("224.0.0.1", False),
+        ("0.0.0.0", False),
+        ("cdn.discordapp.com", False),  # a name, not an address
+    ],
+)
+def test_public_addresses(host: str, public: bool) -> None:
+    assert is_public_address(host) is public
+
+
+async def test_a_compressed_body_is_not_inflated(server: LocalServer, fetcher: HttpFetcher) -> None:
+    with pytest.raises(FetchError, match=r"an encoded body \(gzip\) is not inflated"):
+        await fetcher.fetch(image(server.url("/gzip")), 10_000_000)
 
 
 async def test_a_declared_size_over_the_cap_is_not_fetched(
@@ -180,6 +294,7 @@ async def test_the_session_is_reopened_after_close(
 
 def test_safe_url_drops_the_query() -> None:
     assert safe_url("https://cdn.example/a/b.png?ex=1&hm=sig#x") == "https://cdn.example/a/b.png"
+    assert safe_url("cdn.example/a/b.png?hm=sig") == "cdn.example/a/b.png"
 
 
 class FakeAdapter:
