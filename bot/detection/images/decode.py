@@ -2,8 +2,9 @@
 
 Defences, in order: a byte cap (before anything is parsed); a format allow-list (the formats chat
 platforms send: no PostScript, no exotic codecs); the image's declared size checked against a
-pixel cap BEFORE the pixels are decoded (Pillow's own decompression-bomb check also applies: it
-refuses images over twice ``PIL.Image.MAX_IMAGE_PIXELS``); JPEG decoded at a reduced scale
+pixel cap and against a memory budget for decoding that format BEFORE the pixels are decoded
+(Pillow's own decompression-bomb check also applies: it refuses images over twice
+``PIL.Image.MAX_IMAGE_PIXELS``); JPEG decoded at a reduced scale
 (``draft``); the first frame only of an animation; and a downscale to ``max_side`` before any
 analysis. Every failure is an ``ImageRejectedError`` with a short reason (never a crash).
 """
@@ -17,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 __all__ = [
     "ALLOWED_FORMATS",
+    "DECODE_BYTES_PER_PIXEL",
     "DecodeLimits",
     "ImageRejectedError",
     "ImageTooSmallError",
@@ -24,6 +26,13 @@ __all__ = [
 ]
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP")
+
+# Peak memory per declared pixel while Pillow decodes and downscales an image of each format
+# (Pillow 13, 6300x6300 images, the costliest mode of each): WEBP ~16 bytes (libwebp's RGBA
+# buffers: a 1.5 KB file of 6300x6300 took +613 MB), PNG ~8 (RGBA; RGB ~4), progressive JPEG ~3
+# (baseline JPEG decodes scaled down: ~0.2), GIF ~1. Small files can declare huge images, so the
+# budget is checked on the declared size, before decoding.
+DECODE_BYTES_PER_PIXEL = {"JPEG": 3, "PNG": 8, "BMP": 8, "GIF": 2, "WEBP": 16}
 
 
 class ImageRejectedError(ValueError):
@@ -37,12 +46,15 @@ class ImageTooSmallError(ImageRejectedError):
 @dataclass(frozen=True, slots=True)
 class DecodeLimits:
     """``max_bytes`` of encoded data, ``max_pixels`` (width x height as declared), the smallest
-    side worth judging, and the longest side kept for analysis."""
+    side worth judging, the longest side kept for analysis, and ``max_decode_bytes``: the memory
+    decoding may take (declared pixels x ``DECODE_BYTES_PER_PIXEL`` of the format; 128 MiB lets
+    a 40 MP JPEG, a 16 MP PNG and an 8 MP WEBP through)."""
 
     max_bytes: int = 8 * 1024 * 1024
     max_pixels: int = 40_000_000
     min_side: int = 32
     max_side: int = 512
+    max_decode_bytes: int = 128 * 1024 * 1024
 
 
 def decode_image(data: bytes, limits: DecodeLimits) -> Image.Image:
@@ -60,6 +72,12 @@ def decode_image(data: bytes, limits: DecodeLimits) -> Image.Image:
             width, height = image.size
             if width * height > limits.max_pixels:
                 raise ImageRejectedError(f"{width}x{height} pixels > {limits.max_pixels}")
+            cost = width * height * DECODE_BYTES_PER_PIXEL.get(str(image.format), 16)
+            if cost > limits.max_decode_bytes:
+                raise ImageRejectedError(
+                    f"{width}x{height} {image.format} would take ~{cost >> 20} MiB to decode "
+                    f"> {limits.max_decode_bytes >> 20} MiB"
+                )
             if min(width, height) < limits.min_side:
                 raise ImageTooSmallError(f"{width}x{height} is too small to judge")
             image.draft("RGB", (limits.max_side, limits.max_side))  # JPEG: decode scaled down

@@ -19,6 +19,7 @@ several threads.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.resources
 import io
@@ -148,7 +149,7 @@ class OpenNsfwDetector:
         """Judge untrusted image bytes; never raises for bad input (an unreadable verdict)."""
         limits = self.limits
         if max_bytes is not None and max_bytes < limits.max_bytes:
-            limits = DecodeLimits(max_bytes, limits.max_pixels, limits.min_side, limits.max_side)
+            limits = dataclasses.replace(limits, max_bytes=max_bytes)
         try:
             image = decode_image(data, limits)
         except ImageTooSmallError as error:

@@ -72,3 +72,12 @@ def png_header_only(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(b""))
         + chunk(b"IEND", b"")
     )
+
+
+def webp_header_only(width: int, height: int) -> bytes:
+    """A lossless WEBP of ``width`` x ``height`` with no real pixel data (36 bytes): a small file
+    that declares a huge image."""
+    bits = (width - 1) | ((height - 1) << 14)
+    payload = b"\x2f" + struct.pack("<I", bits) + b"\x00" * 11
+    chunk = b"VP8L" + struct.pack("<I", len(payload)) + payload
+    return b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk

@@ -11,7 +11,15 @@ from bot.detection.images.decode import (
     ImageTooSmallError,
     decode_image,
 )
-from tests.unit.images.synthetic import encode, landscape, noise, png_header_only, skin, text_card
+from tests.unit.images.synthetic import (
+    encode,
+    landscape,
+    noise,
+    png_header_only,
+    skin,
+    text_card,
+    webp_header_only,
+)
 
 LIMITS = DecodeLimits()
 
@@ -62,6 +70,24 @@ def test_more_bytes_than_the_cap_are_refused_before_parsing() -> None:
 def test_declared_dimensions_over_the_pixel_cap_are_refused_before_decoding() -> None:
     with pytest.raises(ImageRejectedError, match=r"8000x6000 pixels > 40000000"):
         decode_image(png_header_only(8000, 6000), LIMITS)
+
+
+def test_a_small_webp_declaring_a_huge_image_is_refused_before_decoding() -> None:
+    """6300x6300 is under the pixel cap, but libwebp would take ~600 MB to decode it."""
+    data = webp_header_only(6300, 6300)
+    assert len(data) < 100
+    with pytest.raises(ImageRejectedError, match=r"6300x6300 WEBP would take ~605 MiB"):
+        decode_image(data, LIMITS)
+
+
+def test_the_decode_budget_depends_on_the_format() -> None:
+    # 5000x5000: a PNG would take ~190 MiB (refused); a JPEG decodes scaled down (kept)
+    with pytest.raises(ImageRejectedError, match=r"5000x5000 PNG would take ~190 MiB"):
+        decode_image(png_header_only(5000, 5000), LIMITS)
+    small_budget = DecodeLimits(max_decode_bytes=1 << 20)
+    with pytest.raises(ImageRejectedError, match=r"600x600 JPEG would take ~1 MiB"):
+        decode_image(encode(skin((600, 600)), "JPEG"), small_budget)
+    assert decode_image(encode(skin((600, 600)), "JPEG"), LIMITS).size == (512, 512)
 
 
 def test_pillow_decompression_bomb_limit_applies() -> None:
