@@ -16,6 +16,7 @@ text's own judgement always stands.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 from collections.abc import Mapping
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 
 MAX_IMAGES = 4
 DETECT_TIMEOUT_SECONDS = 20.0
+STOPPING = "the bot is stopping"
 
 
 def image_attachments(message: Message) -> tuple[Attachment, ...]:
@@ -142,6 +144,13 @@ class ImageScreening:
         # One thread: decoding and the model are CPU-bound; a flood of images queues here
         # instead of taking both cores from the text pipeline.
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pasici-images")
+        self._stopping = asyncio.Event()
+
+    def stop_checking(self) -> None:
+        """The bot is stopping: image checks in flight end now and no new one starts (each is
+        noted "the bot is stopping"), so the messages' text verdicts are recorded
+        while the store and the adapters are still open, instead of waiting on slow downloads."""
+        self._stopping.set()
 
     def wants(self, message: Message, settings: ImageSettings, text_look: Decision) -> bool:
         """Whether ``message`` has images worth checking, given its text's ``decide`` result.
@@ -178,6 +187,25 @@ class ImageScreening:
         return checks
 
     async def _check_one(
+        self, message: Message, attachment: Attachment, settings: ImageSettings
+    ) -> ImageCheck:
+        if self._stopping.is_set():
+            return ImageCheck(attachment, problem=STOPPING)
+        job = asyncio.ensure_future(self._fetch_and_detect(message, attachment, settings))
+        stop = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait((job, stop), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+            if not job.done():
+                job.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await job
+        if job.cancelled():
+            return ImageCheck(attachment, problem=STOPPING)
+        return job.result()
+
+    async def _fetch_and_detect(
         self, message: Message, attachment: Attachment, settings: ImageSettings
     ) -> ImageCheck:
         fetcher = self._fetchers.get(message.chat.platform, self._default)

@@ -129,8 +129,11 @@ class Runner:
         return replies[0]
 
     def close_intake(self) -> None:
-        """Stop taking messages (shutting down); those already received are still judged."""
+        """Stop taking messages (shutting down); those already received are still judged (on
+        their text alone when their images are still being checked)."""
         self._closing = True
+        if self._images is not None:
+            self._images.stop_checking()
 
     async def wait_idle(self) -> None:
         """Return once every message received so far has been judged and acted on."""

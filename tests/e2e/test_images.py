@@ -6,6 +6,7 @@ tests/unit/images/synthetic.py), hence a review threshold of 0.15 for the skin-t
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
@@ -17,6 +18,7 @@ from bot.events import Attachment, AttachmentKind, Message
 from bot.pipeline.image_fetch import HttpFetcher
 from bot.pipeline.images import start_image_screening
 from bot.records import CaseStatus
+from bot.verdicts import Category, CategoryScore, Classification, Language
 from tests.unit.images.synthetic import encode, skin
 
 SKIN_PNG = encode(skin())
@@ -146,3 +148,59 @@ async def test_an_adapter_that_serves_files_fetches_its_own(open_channel) -> Non
     assert files.asked == ["tg-file:AgAD"]
     assert check.verdict is not None
     assert check.verdict.nudity == pytest.approx(0.21, abs=0.01)
+
+
+class NeverAnswers:
+    """A fetcher whose download never ends (a CDN that hangs)."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.cancelled = False
+
+    async def fetch(self, attachment: Attachment, max_bytes: int) -> bytes:
+        self.started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+        raise AssertionError("unreachable")
+
+    async def close(self) -> None:
+        return None
+
+
+class InReviewBand:
+    """Every text is a borderline insult (0.45: over review_low 0.4, under the threshold 0.5)."""
+
+    verdict = Classification(Language.NL, (CategoryScore(Category.INSULT, 0.45),))
+
+    def classify(self, text: str) -> Classification:
+        return self.verdict
+
+    def classify_many(self, texts: list[str]) -> list[Classification]:
+        return [self.verdict for _ in texts]
+
+
+async def test_stopping_records_the_text_verdict_without_waiting_for_a_hung_download(
+    open_channel,
+) -> None:
+    fetcher = NeverAnswers()
+    channel = await open_channel(image_fetcher=fetcher)
+    posted = await channel.console.post("someone", "kijk")
+    assert posted is not None
+    runner = channel.app.runner
+    runner.community("demo").classifier = InReviewBand()
+    photo = Attachment(AttachmentKind.IMAGE, "https://cdn.example/p.jpg", "p.jpg", "image/jpeg")
+    judged = asyncio.create_task(
+        runner.on_message(replace(posted, message_id="100", attachments=(photo,)))
+    )
+    await fetcher.started.wait()
+    runner.close_intake()  # what PasiciApp.stop does first
+    # a guard against a hang (the download never ends), not a speed requirement
+    await asyncio.wait_for(runner.wait_idle(), 60)
+    await judged
+    assert fetcher.cancelled
+    (case,) = await channel.app.store.list_cases("demo", "someone")
+    assert case.category == "insult"
+    assert case.status is CaseStatus.REVIEW

@@ -399,3 +399,16 @@ async def test_the_review_threshold_lands_on_the_messages_own_sexual_threshold(
     assert dutch.score_of(Category.SEXUAL).score == pytest.approx(0.7)
     assert english.score_of(Category.SEXUAL).score == pytest.approx(0.8)
     assert decide(message, english, MemberHistory(), policy, ALL, NOW).review
+
+
+async def test_once_stopping_no_image_is_fetched_and_the_reason_says_why(
+    detector: FakeDetector,
+) -> None:
+    fetcher = FakeFetcher({PHOTO.url: b"0.93"})
+    screening = ImageScreening(detector, default_fetcher=fetcher)
+    screening.stop_checking()
+    [check] = await screening.check(with_attachments(PHOTO), SETTINGS)
+    await screening.close()
+    assert check.problem == "the bot is stopping"
+    assert fetcher.asked == []
+    assert detector.seen == []
