@@ -68,15 +68,18 @@ def image_attachments(message: Message) -> tuple[Attachment, ...]:
 
 @dataclass(frozen=True, slots=True)
 class ImageCheck:
-    """One image's outcome: a verdict, or why there is none (``problem``)."""
+    """One image's outcome: a verdict, or why there is none (``problem``).
+
+    ``label`` names the image in the case's reasons by its place in the message ("image 2 of
+    3"), never by its file name or URL: reasons are kept with the case after the retention
+    period blanks the message's text, and a file name is the member's words too (a Telegram
+    file id would even let the bot download the picture again).
+    """
 
     attachment: Attachment
     verdict: ImageVerdict | None = None
     problem: str = ""
-
-    @property
-    def label(self) -> str:
-        return self.attachment.filename or safe_url(self.attachment.url)
+    label: str = "image"
 
 
 def policy_score(nudity: float, review_threshold: float, sexual_threshold: float) -> float:
@@ -181,9 +184,13 @@ class ImageScreening:
 
     async def check(self, message: Message, settings: ImageSettings) -> list[ImageCheck]:
         images = image_attachments(message)
-        checks = [await self._check_one(message, item, settings) for item in images[:MAX_IMAGES]]
-        for skipped in images[MAX_IMAGES:]:
-            checks.append(ImageCheck(skipped, problem=f"more than {MAX_IMAGES} images"))
+        checks: list[ImageCheck] = []
+        for number, item in enumerate(images, start=1):
+            if number <= MAX_IMAGES:
+                check = await self._check_one(message, item, settings)
+            else:
+                check = ImageCheck(item, problem=f"more than {MAX_IMAGES} images")
+            checks.append(replace(check, label=f"image {number} of {len(images)}"))
         return checks
 
     async def _check_one(

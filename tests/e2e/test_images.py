@@ -60,7 +60,7 @@ async def test_the_app_sends_a_flagged_image_to_review(open_channel, cdn: str) -
     assert "possible sexual" in alert.text
     (case,) = await channel.app.store.list_cases("demo", "someone")
     assert case.status is CaseStatus.REVIEW
-    assert case.reasons[0].startswith("image:nudity=0.21 (beach.png, open_nsfw")
+    assert case.reasons[0].startswith("image:nudity=0.21 (image 1 of 1, open_nsfw")
     transcript = "\n".join(channel.transcript)
     assert "[mod log] REVIEW" in transcript
     # the console and Telegram show the image's score, not only the rescaled sexual one

@@ -132,7 +132,7 @@ async def test_a_flagged_image_goes_to_the_mod_log_for_review(
     embed = alert.json["embeds"][0]
     assert embed["title"].startswith("Review needed #")
     fields = {field["name"]: field["value"] for field in embed["fields"]}
-    assert "image:nudity=0.21 (beach.png, open_nsfw, review from 0.15)" in fields["Why"]
+    assert "image:nudity=0.21 (image 1 of 1, open_nsfw, review from 0.15)" in fields["Why"]
     assert fields["Category"] == "sexual"
     assert str(posted["id"]) in fields["Message"]
     [case] = await core.store.list_cases("acme", str(ALICE))

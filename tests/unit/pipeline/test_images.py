@@ -168,7 +168,7 @@ def test_the_worst_image_gives_the_score_and_its_reason() -> None:
     assert item is not None
     assert item.category is Category.SEXUAL
     assert item.score == pytest.approx(policy_score(0.93, 0.8, 0.5))
-    assert item.reasons == ("image:nudity=0.93 (b.jpg, fake, review from 0.80)",)
+    assert item.reasons == ("image:nudity=0.93 (image, fake, review from 0.80)",)
     assert item.spans == ()  # model-only: no rule evidence
 
 
@@ -181,8 +181,8 @@ def test_problems_are_listed_and_alone_give_a_zero_score() -> None:
     assert item is not None
     assert item.score == 0.0
     assert item.reasons == (
-        "image not checked: photo.jpg: not fetched: HTTP 404",
-        "image not checked: x.png: unreadable: truncated",
+        "image not checked: image: not fetched: HTTP 404",
+        "image not checked: image: unreadable: truncated",
     )
 
 
@@ -274,7 +274,7 @@ async def test_screening_fetches_scores_in_a_worker_thread_and_merges(
     merged = await screening.rejudge(with_attachments(PHOTO), DEFAULT_POLICY, CLEAN_TEXT)
     item = merged.score_of(Category.SEXUAL)
     assert item.score == pytest.approx(policy_score(0.93, 0.8, 0.5))
-    assert item.reasons[0].startswith("image:nudity=0.93 (photo.jpg, fake")
+    assert item.reasons[0].startswith("image:nudity=0.93 (image 1 of 1, fake")
     assert detector.seen == [b"0.93"]
     assert detector.threads == {"pasici-images_0"}
     assert threading.current_thread().name not in detector.threads
@@ -308,7 +308,7 @@ async def test_a_fetch_failure_is_a_problem_not_an_error(
     missing = replace(PHOTO, url="https://cdn/gone.jpg?sig=secret", filename="gone.jpg")
     merged = await screening.rejudge(with_attachments(missing), DEFAULT_POLICY, CLEAN_TEXT)
     assert merged.score_of(Category.SEXUAL).reasons == (
-        "image not checked: gone.jpg: not fetched: HTTP 404",
+        "image not checked: image 1 of 1: not fetched: HTTP 404",
     )
     assert "https://cdn/gone.jpg" in caplog.text
     assert "secret" not in caplog.text
@@ -412,3 +412,23 @@ async def test_once_stopping_no_image_is_fetched_and_the_reason_says_why(
     assert check.problem == "the bot is stopping"
     assert fetcher.asked == []
     assert detector.seen == []
+
+
+async def test_reasons_name_images_by_their_place_never_by_file_name_or_url(
+    detector: FakeDetector,
+) -> None:
+    """Reasons outlive the message text (retention): no file name, no URL, no file id."""
+    named = Attachment(
+        AttachmentKind.IMAGE, "tg-file:AgADfileid", "jan_peeters_home.jpg", "image/jpeg"
+    )
+    fetcher = FakeFetcher({PHOTO.url: b"0.93"})
+    screening = ImageScreening(detector, default_fetcher=fetcher)
+    merged = await screening.rejudge(with_attachments(named, PHOTO), DEFAULT_POLICY, CLEAN_TEXT)
+    await screening.close()
+    reasons = merged.score_of(Category.SEXUAL).reasons
+    assert reasons == (
+        "image:nudity=0.93 (image 2 of 2, fake, review from 0.80)",
+        "image not checked: image 1 of 2: not fetched: HTTP 404",
+    )
+    for private in ("jan_peeters", "AgADfileid", "photo.jpg", "https://"):
+        assert not any(private in reason for reason in reasons)
