@@ -172,10 +172,14 @@ class ImageScreening:
     async def rejudge(
         self, message: Message, policy: CommunityPolicy, classification: Classification
     ) -> Classification:
-        """``classification`` with the message's images merged in (unchanged on any failure)."""
+        """``classification`` with the message's images merged in (unchanged on any failure,
+        and without fetching anything where ``sexual`` is disabled for the message: its
+        images could not change the verdict)."""
         try:
-            checks = await self.check(message, policy.images)
             rules = resolve_rules(message, policy, classification.lang.value)
+            if Category.SEXUAL in rules.disabled:
+                return classification
+            checks = await self.check(message, policy.images)
             item = image_score(checks, policy.images, rules.thresholds.of(Category.SEXUAL))
         except Exception:
             log.exception("image step failed for %s; the text verdict stands", message.dedup_key)

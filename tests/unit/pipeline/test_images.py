@@ -432,3 +432,27 @@ async def test_reasons_name_images_by_their_place_never_by_file_name_or_url(
     )
     for private in ("jan_peeters", "AgADfileid", "photo.jpg", "https://"):
         assert not any(private in reason for reason in reasons)
+
+
+async def test_no_image_is_fetched_where_sexual_is_disabled_for_the_message(
+    detector: FakeDetector,
+) -> None:
+    """A channel that does not judge ``sexual`` (an art channel): its images could not change
+    the verdict, so they are not downloaded at all."""
+    art = CommunityPolicy.model_validate(
+        {
+            "key": "c",
+            "display_name": "C",
+            "overrides": [
+                {"when": {"channels": ["general"]}, "set": {"disabled_categories": ["sexual"]}}
+            ],
+        }
+    )
+    fetcher = FakeFetcher({PHOTO.url: b"0.93"})
+    screening = ImageScreening(detector, default_fetcher=fetcher)
+    merged = await screening.rejudge(with_attachments(PHOTO), art, CLEAN_TEXT)
+    elsewhere = replace(with_attachments(PHOTO), chat=replace(make_message().chat, channel_id="x"))
+    await screening.rejudge(elsewhere, art, CLEAN_TEXT)
+    await screening.close()
+    assert merged is CLEAN_TEXT
+    assert fetcher.asked == [(PHOTO.url, SETTINGS.max_bytes)]  # the other channel's only
