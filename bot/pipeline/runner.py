@@ -366,11 +366,18 @@ class Runner:
         cases = await self._store.list_cases(message.community, message.author.user_id, limit=20)
         for case in cases:
             if case.message_id == message.message_id and case.status is not CaseStatus.UNDONE:
+                note = "The author edited the message; the new version passes."
+                if any(reason.startswith("image:") for reason in case.reasons):
+                    # edits are judged on their text: the image this case is about stays
+                    note = (
+                        "The author edited the message; the new text passes (the image this "
+                        "case is about was not checked again)."
+                    )
                 await self._store.add_note(
                     message.community,
                     message.author.user_id,
                     BOT_ACTOR,
-                    "The author edited the message; the new version passes.",
+                    note,
                     self._clock.now(),
                     case_number=case.number,
                 )

@@ -204,3 +204,19 @@ async def test_stopping_records_the_text_verdict_without_waiting_for_a_hung_down
     (case,) = await channel.app.store.list_cases("demo", "someone")
     assert case.category == "insult"
     assert case.status is CaseStatus.REVIEW
+
+
+async def test_an_edit_of_a_flagged_image_message_does_not_claim_the_image_passes(
+    open_channel, cdn: str
+) -> None:
+    channel = await open_channel(images={"review_threshold": 0.15}, image_fetcher=local_fetcher())
+    posted = await channel.console.post("someone", "kijk")
+    assert posted is not None
+    photo = Attachment(AttachmentKind.IMAGE, cdn, "beach.png", "image/png", len(SKIN_PNG))
+    sent = replace(posted, message_id="100", attachments=(photo,))
+    await channel.app.runner.on_message(sent)
+    await channel.app.runner.on_message(replace(sent, text="kijk eens", edited=True))
+    (case,) = await channel.app.store.list_cases("demo", "someone")
+    (note,) = await channel.app.store.list_notes("demo", "someone")
+    assert note.case_number == case.number
+    assert "the image this case is about was not checked again" in note.text
