@@ -14,12 +14,14 @@ import pytest
 from aiohttp import web
 
 import bot.pipeline.images as images_module
+from bot.actions import AlertModerators
 from bot.events import Attachment, AttachmentKind, Message
 from bot.pipeline.image_fetch import HttpFetcher
-from bot.pipeline.images import start_image_screening
+from bot.pipeline.images import ImageScreening, start_image_screening
 from bot.records import CaseStatus
 from bot.verdicts import Category, CategoryScore, Classification, Language
 from tests.unit.images.synthetic import encode, skin
+from tests.unit.pipeline.test_images import FakeDetector, FakeFetcher
 
 SKIN_PNG = encode(skin())
 
@@ -220,3 +222,36 @@ async def test_an_edit_of_a_flagged_image_message_does_not_claim_the_image_passe
     (note,) = await channel.app.store.list_notes("demo", "someone")
     assert note.case_number == case.number
     assert "the image this case is about was not checked again" in note.text
+
+
+async def test_by_default_even_a_certain_image_and_a_borderline_text_give_one_review_only(
+    open_channel,
+) -> None:
+    """The default community: whatever the image scores, a moderator decides. One message
+    (borderline text + image, then replayed after a gateway resume) is one case: no notice,
+    no deletion, no points, no sanction."""
+    channel = await open_channel()
+    runner = channel.app.runner
+    url = "https://cdn.example/p.jpg"
+    runner._images = ImageScreening(FakeDetector(), default_fetcher=FakeFetcher({url: b"1.0"}))
+    posted = await channel.console.post("someone", "kijk")
+    assert posted is not None
+    channel.console.pop_actions()
+    runner.community("demo").classifier = InReviewBand()
+    photo = Attachment(AttachmentKind.IMAGE, url, "p.jpg", "image/jpeg")
+    message = replace(posted, message_id="100", attachments=(photo,))
+    await runner.on_message(message)
+    await runner.on_message(message)  # the same message again (a replay)
+    await runner._images.close()
+    (case,) = await channel.app.store.list_cases("demo", "someone")
+    assert (case.category, case.status, case.points) == ("sexual", CaseStatus.REVIEW, 0)
+    assert case.reasons[0].startswith("image:nudity=1.00")
+    [alert] = channel.console.pop_actions()
+    assert isinstance(alert, AlertModerators)
+    assert alert.review
+    assert await channel.app.store.active_points("demo", "someone", channel.clock.now()) == 0
+    now = channel.clock.now()
+    assert await channel.app.store.list_strikes("demo", "someone", now, include_inactive=True) == []
+    sanction = await channel.app.store.get_sanction("demo", "someone")
+    assert not sanction.is_muted(now)
+    assert not sanction.is_banned(now)
