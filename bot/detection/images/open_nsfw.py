@@ -146,9 +146,13 @@ class OpenNsfwDetector:
         return float(np.clip(output[0][1], 0.0, 1.0))
 
     def detect(self, data: bytes, max_bytes: int | None = None) -> ImageVerdict:
-        """Judge untrusted image bytes; never raises for bad input (an unreadable verdict)."""
+        """Judge untrusted image bytes; never raises for bad input (an unreadable verdict).
+
+        ``max_bytes`` (the community's ``images.max_bytes``, which the fetcher already held)
+        replaces the default byte cap, up or down: the pixel and decoding-memory caps bound the
+        work whatever the file size."""
         limits = self.limits
-        if max_bytes is not None and max_bytes < limits.max_bytes:
+        if max_bytes is not None:
             limits = dataclasses.replace(limits, max_bytes=max_bytes)
         try:
             image = decode_image(data, limits)

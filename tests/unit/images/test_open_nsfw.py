@@ -133,6 +133,17 @@ def test_the_callers_byte_cap_applies(detector: OpenNsfwDetector) -> None:
     assert "bytes >" in verdict.reason
 
 
+def test_a_community_cap_over_the_default_lets_larger_files_be_judged(
+    detector: OpenNsfwDetector,
+) -> None:
+    """``images.max_bytes`` goes up to 50 MiB: a file the fetcher was allowed to download must
+    not then be refused for the detector's own 8 MiB default."""
+    data = encode(noise((1800, 1800)), "BMP")  # ~9.7 MB, 3.2 MP
+    assert len(data) > detector.limits.max_bytes
+    assert not detector.detect(data).readable
+    assert detector.detect(data, max_bytes=len(data)).readable
+
+
 def test_a_tiny_image_is_not_judged(detector: OpenNsfwDetector) -> None:
     verdict = detector.detect(encode(skin((20, 20))))
     assert verdict.readable
