@@ -14,6 +14,7 @@ from bot.pipeline.image_fetch import (
     AdapterFetcher,
     FetchError,
     HttpFetcher,
+    _PublicOnlyResolver,
     is_public_address,
     redact_urls,
     safe_url,
@@ -327,3 +328,33 @@ async def test_adapter_fetcher_failures() -> None:
     with pytest.raises(FetchError, match="not fetched"):
         await AdapterFetcher(unasked.fetch_attachment).fetch(image("tg-file:A", size=500), 100)
     assert unasked.asked == []
+
+
+class CannedResolver:
+    """Answers every name with ``addresses`` (what a hostile DNS server could say)."""
+
+    def __init__(self, *addresses: str) -> None:
+        self.addresses = addresses
+        self.closed = False
+
+    async def resolve(self, host: str, port: int = 0, family: int = 0) -> list[dict[str, object]]:
+        return [{"hostname": host, "host": a, "port": port} for a in self.addresses]
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def test_the_resolver_refuses_a_name_when_any_of_its_addresses_is_not_public() -> None:
+    resolver = _PublicOnlyResolver()
+    await resolver.close()
+    resolver._inner = CannedResolver("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946")
+    assert [r["host"] for r in await resolver.resolve("cdn.example", 443)] == [
+        "93.184.216.34",
+        "2606:2800:220:1:248:1893:25c8:1946",
+    ]
+    resolver._inner = CannedResolver("93.184.216.34", "10.0.0.7")
+    with pytest.raises(OSError, match=r"cdn\.example does not resolve to public addresses only"):
+        await resolver.resolve("cdn.example", 443)
+    resolver._inner = CannedResolver()
+    with pytest.raises(OSError, match="does not resolve"):
+        await resolver.resolve("cdn.example", 443)
