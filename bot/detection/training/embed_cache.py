@@ -1,6 +1,7 @@
 """Disk cache of sentence embeddings keyed by sha256(text) (the encoder is the slow part).
 
-Lives outside the repo (``$PASICI_CACHE`` or ``~/.cache/pasici``); one ``.npz`` per encoder name.
+Lives outside the repo (``$PASICI_CACHE`` or ``~/.cache/pasici``); one ``.npz`` per encoder name
+(and model file: ``cache_key``, where the encoder has one).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ class CachedEmbedder:
     ) -> None:
         self._embedder = embedder
         self.name = embedder.name
-        self._path = (cache_dir or default_cache_dir()) / f"embeddings-{embedder.name}.npz"
+        # an embedder whose output depends on a model file names its bytes in ``cache_key``
+        key = getattr(embedder, "cache_key", embedder.name)
+        self._path = (cache_dir or default_cache_dir()) / f"embeddings-{key}.npz"
         self._progress = progress
         self._cache: dict[str, FloatArray] = {}
         if self._path.is_file():
