@@ -136,7 +136,8 @@ def _eval(arguments: argparse.Namespace) -> int:
 
 
 def _train(arguments: argparse.Namespace) -> int:
-    from bot.detection.learned.features import TokenBagEmbedder, UseEmbedder
+    from bot.detection.learned.features import TokenBagEmbedder
+    from bot.detection.learned.onnx_encoder import OnnxUseEmbedder
     from bot.detection.training.embed_cache import CachedEmbedder
     from bot.detection.training.fit import TrainingDataError
     from bot.detection.training.metrics import Scores, render_table
@@ -152,7 +153,10 @@ def _train(arguments: argparse.Namespace) -> int:
         )
     if options.use_public and arguments.data_dir is not None and not arguments.data_dir.is_dir():
         return _fail(f"--data-dir {arguments.data_dir} is not a directory")
-    embedder = CachedEmbedder(UseEmbedder(), arguments.cache_dir)
+    try:
+        embedder = CachedEmbedder(OnnxUseEmbedder(), arguments.cache_dir)
+    except ModelFileError as error:
+        return _fail(str(error))
     mid_embedder = CachedEmbedder(TokenBagEmbedder(), arguments.cache_dir)
     try:
         result = train(
