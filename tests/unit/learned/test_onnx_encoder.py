@@ -12,7 +12,13 @@ import numpy as np
 import pytest
 
 from bot.detection.learned.build_onnx_encoder import build
-from bot.detection.learned.features import UseEmbedder, _use_model, embedder_for
+from bot.detection.learned.features import (
+    UseEmbedder,
+    _use_model,
+    embedder_for,
+    use_table,
+    use_tokenizer,
+)
 from bot.detection.learned.model import ModelFileError, default_models_dir, sha256_of
 from bot.detection.learned.onnx_encoder import (
     ENCODER_FILE,
@@ -174,3 +180,11 @@ def test_the_build_is_deterministic_and_the_shipped_model_is_current(tmp_path: P
     assert (tmp_path / "a" / ENCODER_INFO_FILE).read_text() == (
         default_models_dir() / ENCODER_INFO_FILE
     ).read_text()
+
+
+def test_the_shared_table_is_the_backends_table() -> None:
+    table, backend = use_table(), _use_model()._model
+    assert np.array_equal(table.codes, backend.table)
+    assert np.array_equal(table.scale, backend.scale)
+    assert np.array_equal(table.lo, backend.lo)
+    assert use_tokenizer() is backend.sp  # one tokenizer (and word cache) for every embedder
