@@ -6,11 +6,12 @@ every ``span`` is in ORIGINAL text offsets.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
+from bot.detection.lexicon import RawMatch
 from bot.detection.normalise import NormalisedText
 from bot.verdicts import Category, Language, Span
 
@@ -91,6 +92,25 @@ class RuleHit:
         return base
 
 
+_CATEGORIES = tuple(Category)
+_FEATURE_LANGUAGES = (Language.NL, Language.FR, Language.EN, Language.DE)
+
+
+def term_matches(normalised: NormalisedText, raw: Sequence[RawMatch]) -> tuple[TermMatch, ...]:
+    """Each match with its span in the original (a term listed in several languages: one span)."""
+    starts, ends, original = normalised.starts, normalised.ends, normalised.original
+    spans: dict[tuple[int, int], Span] = {}
+    matches = []
+    for match in raw:
+        key = (match.start, match.end)
+        span = spans.get(key)
+        if span is None:  # ``normalised.span`` for a non-empty range, inlined
+            begin, finish = starts[match.start], ends[match.end - 1]
+            span = spans[key] = Span(start=begin, end=finish, text=original[begin:finish])
+        matches.append(TermMatch(match.term, match.role, match.lang, match.start, match.end, span))
+    return tuple(matches)
+
+
 # Names of ``RuleAnalysis.feature_vector()`` entries, in order. Append only; never reorder.
 FEATURE_NAMES: tuple[str, ...] = (
     *(f"rule_score.{category.value}" for category in Category),
@@ -124,7 +144,8 @@ class RuleAnalysis:
 
     - ``normalised``: the folded text and its offset map;
     - ``lang`` / ``language_shares``: primary language and each language's share (sums to ~1);
-    - ``matches``: every lexicon match, including grammar roles (negators, address patterns);
+    - ``matches``: every lexicon match, including grammar roles (negators, address patterns),
+      built from ``raw_matches`` on first use (the engine only needs their number);
     - ``hits``: every rule that fired, suppressed or not (each carries its suppressors);
     - ``category_scores``: final rule score per category, 0..1 (max effective hit score);
     - ``raw_scores``: the same before suppression (what the rules would say without suppressors);
@@ -140,7 +161,7 @@ class RuleAnalysis:
     normalised: NormalisedText
     lang: Language
     language_shares: tuple[tuple[Language, float], ...]
-    matches: tuple[TermMatch, ...]
+    raw_matches: tuple[RawMatch, ...]
     hits: tuple[RuleHit, ...]
     category_scores: Mapping[Category, float]
     raw_scores: Mapping[Category, float]
@@ -154,6 +175,16 @@ class RuleAnalysis:
     mentions_group: bool
     addresses_reader: bool
     truncated: bool
+    _matches: tuple[TermMatch, ...] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def matches(self) -> tuple[TermMatch, ...]:
+        """Every lexicon match with its span in the original text."""
+        found = self._matches
+        if found is None:
+            found = term_matches(self.normalised, self.raw_matches)
+            object.__setattr__(self, "_matches", found)
+        return found
 
     def hits_for(self, category: Category) -> tuple[RuleHit, ...]:
         return tuple(hit for hit in self.hits if hit.category is category)
@@ -162,8 +193,8 @@ class RuleAnalysis:
         """Numeric features in ``FEATURE_NAMES`` order (for the learned layer)."""
         shares = dict(self.language_shares)
         return (
-            *(self.category_scores.get(category, 0.0) for category in Category),
-            *(self.raw_scores.get(category, 0.0) for category in Category),
+            *(self.category_scores.get(category, 0.0) for category in _CATEGORIES),
+            *(self.raw_scores.get(category, 0.0) for category in _CATEGORIES),
             float(Target.SECOND_PERSON in self.targets),
             float(Target.THIRD_PERSON in self.targets),
             float(Target.GROUP in self.targets),
@@ -182,11 +213,8 @@ class RuleAnalysis:
             float(self.has_profanity),
             float(self.mentions_group),
             float(self.addresses_reader),
-            float(min(len(self.matches), 20)) / 20.0,
-            *(
-                shares.get(lang, 0.0)
-                for lang in (Language.NL, Language.FR, Language.EN, Language.DE)
-            ),
+            float(min(len(self.raw_matches), 20)) / 20.0,
+            *(shares.get(lang, 0.0) for lang in _FEATURE_LANGUAGES),
         )
 
     def features(self) -> dict[str, float]:

@@ -8,20 +8,19 @@ missing or corrupt.
 
 from __future__ import annotations
 
-import itertools
-from collections import defaultdict
+from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.detection.analysis import RuleAnalysis, RuleHit, Suppressor, Target, TermMatch
+from bot.detection.analysis import RuleAnalysis, RuleHit, Suppressor, Target
 from bot.detection.charfold import homoglyph_table
-from bot.detection.context import Candidate, MatchIndex, RuleContext, TextLayout, words_between
+from bot.detection.context import Candidate, RuleContext, TextLayout, words_between
 from bot.detection.custom import CompiledCustomTerms, compile_custom_terms
 from bot.detection.langid import LanguageIdentifier, default_identifier
 from bot.detection.lexicon import Lexicon, RawMatch, default_lexicon
 from bot.detection.normalise import NormalisedText, normalise
 from bot.detection.rules import PHRASE, find_candidates
 from bot.detection.suppressors import suppressors_for
-from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language, Span
+from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
 
 __all__ = ["RulesClassifier", "check_rules_data"]
 
@@ -59,6 +58,12 @@ _CLOSED_CLASS_ROLES = (
     "grammar.negators",
     "grammar.copulas",
 )
+_CUE_ROLE_SET = frozenset(_CUE_ROLES)
+_CATEGORIES = tuple(Category)
+_NO_SCORES = MappingProxyType(dict.fromkeys(_CATEGORIES, 0.0))  # what ``_combine`` says of none
+_NO_TARGETS: frozenset[Target] = frozenset()
+_NO_SUPPRESSORS: frozenset[Suppressor] = frozenset()
+_LANGUAGE_GATE_CHARS = 200
 _SKIPPABLE_ROLES = ("grammar.intensifiers", "insult.adjectives", "insult.weak_adjectives")
 
 
@@ -112,21 +117,6 @@ def _deduplicate(
     return sorted(best.values(), key=lambda c: (c.start, c.end, c.category.value))
 
 
-def _term_matches(normalised: NormalisedText, raw: list[RawMatch]) -> tuple[TermMatch, ...]:
-    """Each match with its span in the original (a term listed in several languages: one span)."""
-    starts, ends, original = normalised.starts, normalised.ends, normalised.original
-    spans: dict[tuple[int, int], Span] = {}
-    matches = []
-    for match in raw:
-        key = (match.start, match.end)
-        span = spans.get(key)
-        if span is None:  # ``normalised.span`` for a non-empty range, inlined
-            begin, finish = starts[match.start], ends[match.end - 1]
-            span = spans[key] = Span(start=begin, end=finish, text=original[begin:finish])
-        matches.append(TermMatch(match.term, match.role, match.lang, match.start, match.end, span))
-    return tuple(matches)
-
-
 class RulesClassifier:
     """Rules-only classifier: ``classify`` for verdicts, ``analyse`` for the full analysis."""
 
@@ -162,7 +152,7 @@ class RulesClassifier:
         """Per-category rule scores with spans (original offsets) and reasons; never raises."""
         analysis = self.analyse(text)
         scores = []
-        for category in Category:
+        for category in _CATEGORIES:
             hits = analysis.hits_for(category)
             live = [hit for hit in hits if hit.effective_score > 0]
             scores.append(
@@ -182,7 +172,13 @@ class RulesClassifier:
         normalised = normalise(text, self._vocabulary, self._lexicon.function_words)
         guess = self._identifier.identify(normalised.language_text)
         folded = normalised.text
-        raw = self._lexicon_matches(folded, guess.shares)
+        # Every word, when short enough to be had for the language gate's price.
+        words = (
+            tuple(words_between(folded, 0, len(folded)))
+            if len(folded) <= _LANGUAGE_GATE_CHARS
+            else None
+        )
+        raw = self._lexicon_matches(folded, guess.shares, words)
         allowed_spans: list[tuple[int, int]] = []
         custom_candidates: list[Candidate] = []
         if self._custom is not None:
@@ -222,7 +218,7 @@ class RulesClassifier:
                 )
         for term in self._custom.allow if self._custom else ():
             allowed_spans.extend((m.start, m.end) for m in raw if m.term == term)
-        ctx = self._context(folded, raw)
+        ctx = self._context(folded, raw, words)
         candidates = _deduplicate([*find_candidates(ctx), *custom_candidates], guess.shares)
         hits = []
         for candidate in candidates:
@@ -242,45 +238,46 @@ class RulesClassifier:
         return self._analysis(normalised, guess.lang, guess.shares, raw, hits, ctx)
 
     def _lexicon_matches(
-        self, folded: str, shares: tuple[tuple[Language, float], ...]
+        self, folded: str, shares: tuple[tuple[Language, float], ...], words: tuple[str, ...] | None
     ) -> list[RawMatch]:
         """Lexicon matches in the languages the message is written in.
 
-        All languages count when the language is unknown or the message too short to tell.
+        All languages count when the language is unknown or the message too short to tell
+        (``words``: every word of ``folded`` when it is at most 200 characters, else None).
         """
+        if words is None:
+            count = len(words_between(folded, 0, min(len(folded), _LANGUAGE_GATE_CHARS)))
+        else:
+            count = len(words)
+        found = self._lexicon.find_all(folded)
+        if not shares or count < _MIN_WORDS_FOR_LANGUAGE_GATE:
+            return found[:MAX_MATCHES] if len(found) > MAX_MATCHES else found
         present = {lang for lang, _ in shares}
-        if len(words_between(folded, 0, min(len(folded), 200))) < _MIN_WORDS_FOR_LANGUAGE_GATE:
-            present = set()
-        if not present:
-            return list(itertools.islice(self._lexicon.find(folded), MAX_MATCHES))
-        matches = []
-        for match in self._lexicon.find(folded):
-            if match.lang not in present and _gated(match):
-                continue
-            matches.append(match)
-            if len(matches) >= MAX_MATCHES:
-                break
-        return matches
+        matches = [m for m in found if m.lang in present or not _gated(m)]
+        return matches[:MAX_MATCHES] if len(matches) > MAX_MATCHES else matches
 
-    def _context(self, folded: str, raw: list[RawMatch]) -> RuleContext:
-        roles: dict[str, list[RawMatch]] = defaultdict(list)
+    def _context(
+        self, folded: str, raw: list[RawMatch], words: tuple[str, ...] | None
+    ) -> RuleContext:
+        roles: dict[str, list[RawMatch]] = {}
         for match in raw:
-            bucket = roles[match.role]
-            if len(bucket) < MAX_MATCHES_PER_ROLE:  # a wall of repeated insults says it early
+            bucket = roles.get(match.role)
+            if bucket is None:
+                roles[match.role] = [match]
+            elif len(bucket) < MAX_MATCHES_PER_ROLE:  # a wall of repeated insults says it early
                 bucket.append(match)
-        indexes = {role: MatchIndex(roles[role]) for role in _CUE_ROLES if role in roles}
         return RuleContext(
             text=folded,
-            layout=TextLayout.of(folded),
-            roles=dict(roles),
-            indexes=indexes,
+            layout=TextLayout(folded),
+            roles=roles,
+            index_roles=_CUE_ROLE_SET,
             skippable=self._skippable,
             closed_class=self._closed_class,
             insult_adjectives=self._insult_adjectives,
             weak_adjectives=self._weak_adjectives,
             person_subjects=self._person_subjects,
             product_nouns=self._product_nouns,
-            words=tuple(words_between(folded, 0, len(folded))),
+            words=words,
         )
 
     def _analysis(
@@ -293,24 +290,33 @@ class RulesClassifier:
         ctx: RuleContext,
     ) -> RuleAnalysis:
         if hits:
-            final = {
-                c: _combine([h.effective_score for h in hits if h.category is c]) for c in Category
-            }
-            before = {c: _combine([h.score for h in hits if h.category is c]) for c in Category}
+            final: Mapping[Category, float] = MappingProxyType(
+                {
+                    c: _combine([h.effective_score for h in hits if h.category is c])
+                    for c in _CATEGORIES
+                }
+            )
+            before: Mapping[Category, float] = MappingProxyType(
+                {c: _combine([h.score for h in hits if h.category is c]) for c in _CATEGORIES}
+            )
+            targets: frozenset[Target] = frozenset(
+                hit.target for hit in hits if hit.target is not Target.NONE
+            )
+            suppressors = frozenset(s for hit in hits for s in hit.suppressed_by)
         else:
-            final = dict.fromkeys(Category, 0.0)  # what ``_combine`` says of no scores
-            before = dict.fromkeys(Category, 0.0)
+            final = before = _NO_SCORES
+            targets, suppressors = _NO_TARGETS, _NO_SUPPRESSORS
         roles = ctx.roles
         return RuleAnalysis(
             normalised=normalised,
             lang=lang,
             language_shares=shares,
-            matches=_term_matches(normalised, raw),
+            raw_matches=tuple(raw),
             hits=tuple(hits),
-            category_scores=MappingProxyType(final),
-            raw_scores=MappingProxyType(before),
-            targets=frozenset(hit.target for hit in hits if hit.target is not Target.NONE),
-            suppressors=frozenset(s for hit in hits for s in hit.suppressed_by),
+            category_scores=final,
+            raw_scores=before,
+            targets=targets,
+            suppressors=suppressors,
             is_question="?" in normalised.text,
             has_negation=bool(roles.get("grammar.negators")),
             has_quote='"' in normalised.text

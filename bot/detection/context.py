@@ -20,6 +20,10 @@ _MAX_TERM_CHARS = 120
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[^\W_]+'")
 
 
+def _positions(pattern: re.Pattern[str], text: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in pattern.finditer(text))
+
+
 def words_between(text: str, start: int, end: int) -> list[str]:
     """The words of ``text[start:end]`` (apostrophes kept inside words, "t'" kept)."""
     if end <= start:
@@ -27,23 +31,44 @@ def words_between(text: str, start: int, end: int) -> list[str]:
     return _WORD.findall(text, start, end)
 
 
-@dataclass(frozen=True, slots=True)
 class TextLayout:
-    """Sentence and clause boundaries and quotation state of one normalised text."""
+    """Sentence and clause boundaries and quotation state of one normalised text.
 
-    text: str
-    sentence_breaks: tuple[int, ...]
-    clause_breaks: tuple[int, ...]
-    double_quotes: tuple[int, ...]
+    The boundaries are found on first use (many texts never ask: no rule fires on them).
+    """
+
+    __slots__ = ("_clause_breaks", "_double_quotes", "_sentence_breaks", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._sentence_breaks: tuple[int, ...] | None = None
+        self._clause_breaks: tuple[int, ...] | None = None
+        self._double_quotes: tuple[int, ...] | None = None
 
     @classmethod
     def of(cls, text: str) -> TextLayout:
-        return cls(
-            text=text,
-            sentence_breaks=tuple(m.start() for m in _SENTENCE_BREAK.finditer(text)),
-            clause_breaks=tuple(m.start() for m in _CLAUSE_BREAK.finditer(text)),
-            double_quotes=tuple(m.start() for m in _DOUBLE_QUOTE.finditer(text)),
-        )
+        return cls(text)
+
+    @property
+    def sentence_breaks(self) -> tuple[int, ...]:
+        found = self._sentence_breaks
+        if found is None:
+            found = self._sentence_breaks = _positions(_SENTENCE_BREAK, self.text)
+        return found
+
+    @property
+    def clause_breaks(self) -> tuple[int, ...]:
+        found = self._clause_breaks
+        if found is None:
+            found = self._clause_breaks = _positions(_CLAUSE_BREAK, self.text)
+        return found
+
+    @property
+    def double_quotes(self) -> tuple[int, ...]:
+        found = self._double_quotes
+        if found is None:
+            found = self._double_quotes = _positions(_DOUBLE_QUOTE, self.text)
+        return found
 
     @staticmethod
     def _start(breaks: Sequence[int], position: int) -> int:
@@ -170,27 +195,74 @@ class Candidate:
     suppressible: frozenset[str] = field(default=_DEFAULT_SUPPRESSIBLE)
 
 
-@dataclass(frozen=True, slots=True)
 class RuleContext:
-    """Everything a rule needs: text layout, matches per role, and word sets."""
+    """Everything a rule needs: text layout, matches per role, and word sets.
 
-    text: str
-    layout: TextLayout
-    roles: dict[str, list[RawMatch]]
-    indexes: dict[str, MatchIndex]
-    skippable: frozenset[str]
-    closed_class: frozenset[str]  # function words, cues: never a "free" adjective
-    insult_adjectives: frozenset[str]
-    weak_adjectives: frozenset[str]
-    person_subjects: frozenset[str]
-    product_nouns: frozenset[str]
-    words: tuple[str, ...]
+    ``index(role)`` is built on first use, for the roles in ``index_roles`` (others: none).
+    """
+
+    __slots__ = (
+        "_index_roles",
+        "_indexes",
+        "_words",
+        "closed_class",
+        "insult_adjectives",
+        "layout",
+        "person_subjects",
+        "product_nouns",
+        "roles",
+        "skippable",
+        "text",
+        "weak_adjectives",
+    )
+
+    def __init__(
+        self,
+        *,
+        text: str,
+        layout: TextLayout,
+        roles: dict[str, list[RawMatch]],
+        index_roles: frozenset[str],
+        skippable: frozenset[str],
+        closed_class: frozenset[str],  # function words, cues: never a "free" adjective
+        insult_adjectives: frozenset[str],
+        weak_adjectives: frozenset[str],
+        person_subjects: frozenset[str],
+        product_nouns: frozenset[str],
+        words: tuple[str, ...] | None = None,
+    ) -> None:
+        self.text = text
+        self.layout = layout
+        self.roles = roles
+        self._index_roles = index_roles
+        self._indexes: dict[str, MatchIndex] = {}
+        self.skippable = skippable
+        self.closed_class = closed_class
+        self.insult_adjectives = insult_adjectives
+        self.weak_adjectives = weak_adjectives
+        self.person_subjects = person_subjects
+        self.product_nouns = product_nouns
+        self._words = words
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every word of the text (``words_between`` over all of it)."""
+        found = self._words
+        if found is None:
+            found = self._words = tuple(_WORD.findall(self.text))
+        return found
 
     def matches(self, role: str) -> list[RawMatch]:
         return self.roles.get(role, [])
 
     def index(self, role: str) -> MatchIndex:
-        return self.indexes.get(role, NO_MATCHES)
+        found = self._indexes.get(role)
+        if found is None:
+            matches = self.roles.get(role)
+            if not matches or role not in self._index_roles:
+                return NO_MATCHES
+            found = self._indexes[role] = MatchIndex(matches)
+        return found
 
     def gap_is_skippable(self, start: int, end: int, free: int = 0) -> bool:
         """Only filler between ``start`` and ``end``: intensifiers, listed adjectives, digits,

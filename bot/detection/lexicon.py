@@ -58,6 +58,9 @@ class RawMatch(NamedTuple):
     lang: Language
 
 
+_new_tuple = tuple.__new__  # ``RawMatch(...)`` without the Python frame of its ``__new__``
+
+
 def fold_term(term: str) -> str:
     """Fold a lexicon term the way message text is folded (no leet/spacing repair)."""
     folded = "".join(fold_char(char).homoglyph for char in term)
@@ -127,6 +130,24 @@ class Lexicon:
                 continue
             for role, lang in roles:
                 yield RawMatch(start, end, term, role, lang)
+
+    def find_all(self, text: str) -> list[RawMatch]:
+        """``list(self.find(text))``, built faster (the per-message hot loop)."""
+        if not self.entries:
+            return []
+        length = len(text)
+        found: list[RawMatch] = []
+        append = found.append
+        for end_index, (term, size, glued, roles) in self._automaton.iter(text):
+            end = end_index + 1
+            start = end - size
+            if start > 0 and text[start - 1].isalnum():
+                continue
+            if not glued and end < length and text[end].isalnum():
+                continue
+            for role, lang in roles:
+                append(_new_tuple(RawMatch, (start, end, term, role, lang)))
+        return found
 
 
 def _read_file(path: Path, lang: Language) -> Iterable[tuple[str, LexiconEntry]]:

@@ -313,16 +313,28 @@ def _insult_phrases(ctx: RuleContext) -> Iterable[Candidate]:
         yield candidate(Category.INSULT, "insult.phrase", PHRASE, match, Target.SECOND_PERSON)
 
 
+_Rule = tuple[Callable[[RuleContext], Iterable[Candidate]], frozenset[str] | None]
+_INSULT_RULES: tuple[_Rule, ...] = (
+    (_insult_nouns, frozenset(["insult.nouns"])),
+    (_insult_addressed_words, frozenset(["insult.addressed_only", "insult.adjectives"])),
+    (_insult_phrases, frozenset(["insult.phrases"])),
+    (_insult_roles, frozenset(["grammar.person_subjects"])),
+)
+
+
 def find_candidates(ctx: RuleContext) -> list[Candidate]:
-    """Run every rule; candidates in text order."""
+    """Run every rule (those whose starting roles matched); candidates in text order."""
     from bot.detection.rules_harm import HARM_RULES
 
-    rules: tuple[Callable[[RuleContext], Iterable[Candidate]], ...] = (
-        _insult_nouns,
-        _insult_addressed_words,
-        _insult_phrases,
-        _insult_roles,
-        *HARM_RULES,
-    )
-    found = [item for rule in rules for item in rule(ctx)]
-    return sorted(found, key=lambda c: (c.start, c.end, c.category.value))
+    roles = ctx.roles
+    found: list[Candidate] = []
+    for rule, needs in (*_INSULT_RULES, *HARM_RULES):
+        if needs is None or not needs.isdisjoint(roles):
+            found.extend(rule(ctx))
+    if len(found) > 1:
+        found.sort(key=_text_order)
+    return found
+
+
+def _text_order(found: Candidate) -> tuple[int, int, str]:
+    return (found.start, found.end, found.category.value)

@@ -359,10 +359,36 @@ def _repeated_unit(words: tuple[str, ...]) -> tuple[str, ...] | None:
     return None
 
 
-HARM_RULES: tuple[Callable[[RuleContext], Iterable[Candidate]], ...] = (
-    _hate,
-    _threats,
-    _sexual,
-    _soft_body,
-    _trolling,
+# Each rule with the roles it starts from: it yields nothing when none of them matched (None: the
+# rule always runs; copy-paste spam needs no lexicon match).
+HARM_RULES: tuple[
+    tuple[Callable[[RuleContext], Iterable[Candidate]], frozenset[str] | None], ...
+] = (
+    (
+        _hate,
+        frozenset(
+            [
+                "hate.slurs",
+                "hate.phrases",
+                "hate.dehumanising",
+                "hate.derogation_phrases",
+                "hate.groups",
+            ]
+        ),
+    ),
+    (
+        _threats,
+        frozenset(
+            [
+                "threat.phrases",
+                "threat.death_wishes",
+                "threat.weapons",
+                "threat.doxx",
+                "threat.verbs",
+            ]
+        ),
+    ),
+    (_sexual, frozenset(["sexual.phrases", "sexual.addressed_terms", "sexual.body"])),
+    (_soft_body, frozenset(["sexual.soft_body"])),
+    (_trolling, None),
 )
