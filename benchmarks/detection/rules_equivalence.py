@@ -314,16 +314,16 @@ def _custom_terms() -> Any:
 
 
 class _Recorder:
-    """Wraps a head: records every ``logits`` result (the engine's exact light/full logits)."""
+    """Wraps a head: records the logits the engine turns into probabilities (its exact light and
+    full logits, however it computed them)."""
 
     def __init__(self, head: Any, sink: list[Any]) -> None:
         self._head = head
         self._sink = sink
 
-    def logits(self, *args: Any) -> Any:
-        out = self._head.logits(*args)
-        self._sink.append(_ids(out))
-        return out
+    def probabilities(self, logits: Any) -> Any:
+        self._sink.append(_ids(logits))
+        return self._head.probabilities(logits)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._head, name)

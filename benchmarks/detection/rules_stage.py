@@ -68,6 +68,7 @@ def main() -> None:
     folded = [n.text for n in normalised]
 
     n = len(texts)
+    single = texts[: args.single]
     rows: dict[str, list[float]] = {}
     for _ in range(args.repeat):
         parts = {
@@ -81,7 +82,6 @@ def main() -> None:
         }
         for name, run in parts.items():
             rows.setdefault(name, []).append(_timed(run) * 1000 / n)
-        single = texts[: args.single]
         seconds = _timed(lambda: [engine.classify_with_stages([t]) for t in single])
         rows.setdefault("engine (null encoder) single", []).append(seconds * 1000 / len(single))
         seconds = _timed(lambda: [rules.analyse(t) for t in single])

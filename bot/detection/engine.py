@@ -26,7 +26,12 @@ import numpy.typing as npt
 
 from bot.detection.analysis import FEATURE_NAMES, RuleAnalysis
 from bot.detection.classifier import RulesClassifier
-from bot.detection.learned.features import Embedder, FloatArray, embedder_for, hashed_ngrams
+from bot.detection.learned.features import (
+    Embedder,
+    FloatArray,
+    embedder_for,
+    hashed_ngrams_many,
+)
 from bot.detection.learned.model import LearnedModel, ModelFileError
 from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
 
@@ -42,6 +47,8 @@ SEVERITY = {
     Category.INSULT: 1,
     Category.TROLLING: 0,
 }
+_BATCHED_LOGITS = 8  # fewer texts: the head's own per-text loop is as fast
+_LOGITS_GROUP = 64  # texts summed together (bounds the padded array: 64 x longest x 5 floats)
 STAGE_EMPTY, STAGE_RULES, STAGE_LIGHT = "empty", "rules", "light"
 STAGE_MID, STAGE_ENCODER = "mid", "encoder"
 # categories the mid stage settles as clean only under its stricter ``mid_severe_gate``
@@ -165,8 +172,8 @@ class DetectionEngine:
             return []
         analyses = [self._rules.analyse(text) for text in texts]
         features = self._rule_features(analyses)
-        ids = [hashed_ngrams(a.normalised.text) for a in analyses]
-        light = self._model.light.probabilities(self._model.light.logits(ids, features))
+        ids = hashed_ngrams_many([a.normalised.text for a in analyses])
+        light = self._model.light.probabilities(self._light_logits(ids, features))
         stages: list[str] = []
         pending: list[int] = []
         for row, analysis in enumerate(analyses):
@@ -267,6 +274,37 @@ class DetectionEngine:
             cached = tuple(self._boundary(category, lang) for category in self._model.categories)
             self._boundaries_by_lang[lang] = cached
         return cached
+
+    def _light_logits(
+        self, ids: Sequence[npt.NDArray[np.int64]], features: FloatArray
+    ) -> FloatArray:
+        """``self._model.light.logits(ids, features)``: the same float32 values, faster on a batch.
+
+        The head sums each text's bucket weights in order (``hashed[ids].sum(axis=0)``) and adds
+        the sum to the text's row. Here texts of similar length go in groups: their weights are
+        laid out as (position, text, category), padded with -0.0 (adding it changes no float), and
+        summed over the positions in one call: the same additions in the same order.
+        """
+        head = self._model.light
+        if len(ids) < _BATCHED_LOGITS:
+            return head.logits(ids, features)
+        out = features @ head.rules + head.bias
+        sizes = np.fromiter((i.size for i in ids), dtype=np.intp, count=len(ids))
+        order = np.argsort(sizes, kind="stable")
+        width = head.hashed.shape[1]
+        for first in range(0, len(ids), _LOGITS_GROUP):
+            rows = order[first : first + _LOGITS_GROUP]
+            lengths = sizes[rows]
+            longest = int(lengths[-1])
+            if not longest:
+                continue
+            laid_out = np.full((longest, rows.size, width), -0.0, dtype=np.float32)
+            text = np.repeat(np.arange(rows.size), lengths)
+            position = np.arange(text.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            laid_out[position, text] = head.hashed[np.concatenate([ids[r] for r in rows.tolist()])]
+            nonempty = lengths > 0
+            out[rows[nonempty]] += laid_out.sum(axis=0)[nonempty]
+        return np.asarray(out, dtype=np.float32)
 
     def _rule_features(self, analyses: Sequence[RuleAnalysis]) -> FloatArray:
         matrix = np.asarray([a.feature_vector() for a in analyses], dtype=np.float32)

