@@ -397,19 +397,19 @@ def main() -> None:
     parser.add_argument("action", choices=("dump", "compare"))
     parser.add_argument("path", type=Path)
     args = parser.parse_args()
-    texts = build_texts()
-    print(f"{len(texts)} texts", flush=True)
-    current = compute(texts)
     if args.action == "dump":
+        texts = build_texts()
+        print(f"{len(texts)} texts", flush=True)
+        current = compute(texts)
         with args.path.open("wb") as handle:
             pickle.dump({"texts": texts, "results": current}, handle, protocol=5)
         print(f"wrote {args.path}")
         return
     with args.path.open("rb") as handle:
         reference = pickle.load(handle)
-    if reference["texts"] != texts:
-        print("the text list differs from the dump's (fuzz generator changed?)")
-        sys.exit(2)
+    texts = reference["texts"]  # the dump's own texts (the tests' strings may have changed)
+    print(f"{len(texts)} texts", flush=True)
+    current = compute(texts)
     differences = 0
     for key, expected in reference["results"].items():
         got = current.get(key)
