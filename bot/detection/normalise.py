@@ -21,11 +21,13 @@ are normalised (offsets still point into the full original string).
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.detection.charfold import fold_char, keep_for_language
 from bot.verdicts import Span
@@ -487,6 +489,98 @@ def _emit(tokens: Iterable[_Token], stream: _Stream) -> tuple[str, list[int], li
     return "".join(out), starts, ends
 
 
+# The fast path (``_plain_normalised``): the stages 2-4 change nothing in most messages, and
+# whether they could is told by a few whole-text regex searches.
+_WORD_CHAR = r"(?:[^\W_]|[@$])"  # a character of the words ``_WORD_SPLIT`` keeps
+_LETTER = r"[^\W\d_]"  # may be a letter (``str.isalpha``); also a few numerals
+_ASCII_WORD_CHAR = "[A-Za-z0-9@$]"  # the same for ASCII text, faster to match
+_ASCII_LETTER = "[A-Za-z]"
+
+
+class _Checks(NamedTuple):
+    """Whole-text searches for what the stages 2-4 act on (one set for any text, one for ASCII)."""
+
+    leet_words: re.Pattern[str]  # whole words holding a leet character (greedy)
+    letter_pair: re.Pattern[str]  # single-letter words ``_join_spaced`` may join
+    word_triple: re.Pattern[str]  # a word character three times in a row: a stretched word
+    words: re.Pattern[str]  # words of two characters or more (``_join_split_words``'s)
+
+
+def _checks(word_char: str, letter: str) -> _Checks:
+    single = f"(?<!{word_char}){letter}"  # a single-letter word (with the ``(?!...)`` after it)
+    gap = "[ .\\-_*·/|]"
+    return _Checks(
+        leet_words=re.compile(f"{word_char}*[013457$@]{word_char}*"),
+        # ``_join_spaced`` joins three letters with one separator between each, or two set
+        # apart by wider gaps (two spaces or more before or after them).
+        letter_pair=re.compile(
+            f"{single}({gap}){letter}\\1{letter}(?!{word_char})"
+            f"|(?<=  ){letter}{gap}{letter}(?!{word_char})"
+            f"|{single}{gap}{letter}  "
+        ),
+        word_triple=re.compile(f"({word_char})\\1\\1"),
+        words=re.compile(f"{word_char}{word_char}+"),  # two characters or more
+    )
+
+
+_UNICODE_CHECKS = _checks(_WORD_CHAR, _LETTER)
+_ASCII_CHECKS = _checks(_ASCII_WORD_CHAR, _ASCII_LETTER)
+_SPACE_RUN = re.compile("[ \n]{2,}")
+
+
+def _has_leet_word(folded: str, checks: _Checks) -> bool:
+    """Whether ``_tokens`` would read a word of ``folded`` as leetspeak (its own test)."""
+    for word in checks.leet_words.findall(folded):
+        first = 1 if word[0] == "@" else 0
+        if (
+            _LEET_CHAR.search(word, first)
+            and any(map(str.isalpha, word))
+            and not _NUMBER_WITH_UNIT.fullmatch(word)
+        ):
+            return True
+    return False
+
+
+def _plain_normalised(text: str, vocabulary: AbstractSet[str]) -> NormalisedText | None:
+    """``normalise(text)`` when no stage after the per-character folding can change a word:
+    simple characters only, no leetspeak word, no two single letters one separator apart, no two
+    neighbouring words that join into a known word, no letter three times in a row. Then the
+    result is the folded text with each run of spaces/newlines made one (a newline if the run has
+    one). None when the full path is needed."""
+    length = len(text)
+    if length > HEAD_CHARS + TAIL_CHARS or not _simple_folds(text):
+        return None
+    folded = text.translate(_SIMPLE_FOLDS)
+    checks = _ASCII_CHECKS if folded.isascii() else _UNICODE_CHECKS
+    if _LEET_CHAR.search(folded) is not None and _has_leet_word(folded, checks):
+        return None
+    if checks.letter_pair.search(folded) is not None or checks.word_triple.search(folded):
+        return None
+    words = checks.words.findall(folded)
+    if not vocabulary.isdisjoint(map(operator.add, words, words[1:])):
+        return None
+    language_text = unicodedata.normalize("NFC", text).lower()
+    runs = [(m.start(), m.end()) for m in _SPACE_RUN.finditer(folded)]
+    if not runs:
+        starts_, ends_ = tuple(range(length)), tuple(range(1, length + 1))
+        return NormalisedText(text, folded, starts_, ends_, language_text)
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    copied = 0
+    for start, end in runs:
+        pieces.append(folded[copied:start])
+        pieces.append("\n" if "\n" in folded[start:end] else " ")
+        starts += range(copied, start + 1)
+        ends += range(copied + 1, start + 1)
+        ends.append(end)
+        copied = end
+    pieces.append(folded[copied:])
+    starts += range(copied, length)
+    ends += range(copied + 1, length + 1)
+    return NormalisedText(text, "".join(pieces), tuple(starts), tuple(ends), language_text)
+
+
 def normalise(
     text: str,
     vocabulary: AbstractSet[str] | None = None,
@@ -504,6 +598,16 @@ def normalise(
         lexicon = default_lexicon()
         vocabulary = lexicon.vocabulary if vocabulary is None else vocabulary
         function_words = lexicon.function_words if function_words is None else function_words
+    plain = _plain_normalised(text, vocabulary)
+    if plain is not None:
+        return plain
+    return _normalised_in_full(text, vocabulary, function_words)
+
+
+def _normalised_in_full(
+    text: str, vocabulary: AbstractSet[str], function_words: AbstractSet[str]
+) -> NormalisedText:
+    """Every stage, for any text (``normalise`` without its fast path)."""
     stream, language_text, truncated = _fold_stream(text)
     tokens = _join_spaced(_tokens(stream), stream, vocabulary, function_words)
     tokens = _join_split_words(tokens, stream, vocabulary, function_words)

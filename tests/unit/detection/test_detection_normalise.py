@@ -7,7 +7,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.detection.charfold import fold_char
-from bot.detection.normalise import HEAD_CHARS, TAIL_CHARS, _fold_each, _fold_stream, normalise
+from bot.detection.lexicon import default_lexicon
+from bot.detection.normalise import (
+    HEAD_CHARS,
+    TAIL_CHARS,
+    NormalisedText,
+    _fold_each,
+    _fold_stream,
+    _normalised_in_full,
+    _plain_normalised,
+    normalise,
+)
 
 # (kind, original, expected normalised text, word to locate, its exact original substring)
 EVASIONS = [
@@ -183,3 +193,40 @@ def test_fast_folding_matches_character_by_character(text: str) -> None:
 )
 def test_fast_folding_of_capped_input_matches_character_by_character(text: str) -> None:
     assert _fold_stream(text) == _fold_each(text)
+
+
+_WORDY = st.sampled_from(
+    [*"idiotyu aré0134@$.-_*'\"?!\n", "  ", "\n\n", "kloot zak", "id iot", "a n  i d", "ß", "é"]
+)
+
+
+def _plain_or_full(text: str) -> tuple[NormalisedText | None, NormalisedText]:
+    lexicon = default_lexicon()
+    plain = _plain_normalised(text, lexicon.vocabulary)
+    return plain, _normalised_in_full(text, lexicon.vocabulary, lexicon.function_words)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=80), st.lists(_WORDY, max_size=40).map("".join)))
+def test_fast_path_gives_the_full_paths_result(text: str) -> None:
+    plain, full = _plain_or_full(text)
+    assert plain is None or plain == full
+
+
+@pytest.mark.parametrize(
+    ("text", "fast"),
+    [
+        ("the train is late  again\n \n ok", True),
+        ("call @support at 10u30 about invoice 2024", True),
+        ("y0u 4re 4n 1d10t", False),  # leetspeak
+        ("i d i o t", False),  # spaced letters
+        ("du  b l", False),  # two letters set apart by wide gaps
+        ("you iiidiooot", False),  # stretched
+        ("what an id iot", False),  # a word split in two
+        ("straße", False),  # not one character to one
+    ],
+)
+def test_fast_path_is_taken_only_when_no_later_stage_acts(text: str, fast: bool) -> None:
+    plain, full = _plain_or_full(text)
+    assert (plain is not None) is fast
+    assert normalise(text) == full
