@@ -19,6 +19,7 @@ from bot.detection.errors import RulesDataError
 
 __all__ = [
     "DROP",
+    "LANGUAGE_ACCENTS",
     "FoldedChar",
     "HomoglyphDataError",
     "fold_char",
@@ -44,7 +45,7 @@ _DROP_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cs", "Co"})
 _EXTRA_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
 # Accents worth keeping for language identification (acute, grave, circumflex, diaeresis,
 # cedilla, ring). Anything else combining is zalgo noise.
-_LANGUAGE_ACCENTS = frozenset("\u0300\u0301\u0302\u0308\u0327\u030a")
+LANGUAGE_ACCENTS = frozenset("\u0300\u0301\u0302\u0308\u0327\u030a")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,5 +135,5 @@ def keep_for_language(char: str, previous_was_base: bool) -> bool:
     """Whether ``char`` belongs in the accent-keeping text used for language identification."""
     category = unicodedata.category(char)
     if category in ("Mn", "Me"):
-        return previous_was_base and char in _LANGUAGE_ACCENTS
+        return previous_was_base and char in LANGUAGE_ACCENTS
     return category not in ("Cf", "Cs", "Co") and char not in _EXTRA_INVISIBLE

@@ -142,26 +142,38 @@ class LanguageIdentifier:
     def identify(self, text: str) -> LanguageGuess:
         """Language of ``text`` (lowercase, accents kept: ``NormalisedText.language_text``)."""
         words = _WORD.findall(text.casefold())
-        languages = self._model.languages
         if not words:
-            return LanguageGuess(Language.UNKNOWN, ())
+            return _NO_GUESS
+        languages = self._model.languages
+        count = len(languages)
         cache = self._cache
         rows = [cache.get(word) or self._word_votes(word) for word in words]
         # Summed in word order, from 0.0: the same floats as a running total.
         columns = [
             functools.reduce(operator.add, column, 0.0) for column in zip(*rows, strict=True)
         ]
-        sums, votes = columns[: len(languages)], columns[len(languages) :]
+        sums, votes = columns[:count], columns[count:]
         # The likelihood sum decides (best on held-out three-word messages); votes give shares.
-        primary = languages[max(range(len(languages)), key=lambda i: sums[i])]
+        primary = languages[max(range(count), key=sums.__getitem__)]
         total = sum(votes)
-        shares = [(lang, vote / total) for lang, vote in zip(languages, votes, strict=True)]
-        kept = [(lang, share) for lang, share in shares if share >= _MIN_SHARE or lang is primary]
-        kept_total = sum(share for _, share in kept)
-        ordered = sorted(kept, key=lambda item: (-item[1], item[0].value))
+        kept = [
+            (lang, share)
+            for lang, share in zip(languages, [vote / total for vote in votes], strict=True)
+            if share >= _MIN_SHARE or lang is primary
+        ]
+        kept_total = sum([share for _, share in kept])
+        if len(kept) > 1:
+            kept.sort(key=_share_order)
         return LanguageGuess(
-            primary, tuple((lang, round(share / kept_total, 3)) for lang, share in ordered)
+            primary, tuple([(lang, round(share / kept_total, 3)) for lang, share in kept])
         )
+
+
+def _share_order(item: tuple[Language, float]) -> tuple[float, str]:
+    return (-item[1], item[0].value)
+
+
+_NO_GUESS = LanguageGuess(Language.UNKNOWN, ())
 
 
 @lru_cache(maxsize=1)

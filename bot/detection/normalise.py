@@ -29,7 +29,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from bot.detection.charfold import fold_char, keep_for_language
+from bot.detection.charfold import LANGUAGE_ACCENTS, fold_char, keep_for_language
 from bot.verdicts import Span
 
 __all__ = ["HEAD_CHARS", "TAIL_CHARS", "NormalisedText", "normalise"]
@@ -115,7 +115,7 @@ def _fold_stream(text: str) -> tuple[_Stream, str, bool]:
     length = len(text)
     if length <= HEAD_CHARS + TAIL_CHARS:
         if not _simple_folds(text):
-            return _fold_each(text)
+            return _fold_translated(text) if _translatable(text) else _fold_each(text)
         # Fast path, same result: each character folds to one, no look-alike, no mark.
         folded = text.translate(_SIMPLE_FOLDS)
         stream = (folded, folded, list(range(length)), list(range(1, length + 1)))
@@ -166,6 +166,72 @@ def _fold_each(text: str) -> tuple[_Stream, str, bool]:
             ends.append(index + 1)
     language_text = unicodedata.normalize("NFC", "".join(language)).lower()
     return ("".join(plain), "".join(homoglyphs), starts, ends), language_text, truncated
+
+
+def _fold_translated(text: str) -> tuple[_Stream, str, bool]:
+    """``_fold_each`` for a short text of ``_translatable`` characters, with ``str.translate``:
+    a Python loop only over the characters that do not fold to exactly one."""
+    length = len(text)
+    widths = text.translate(_WIDTHS)
+    starts: list[int] = []
+    ends: list[int] = []
+    copied = 0
+    for found in _NOT_ONE_WIDE.finditer(widths):
+        index = found.start()
+        starts += range(copied, index)
+        ends += range(copied + 1, index + 1)
+        width = widths[index]
+        if width == _MARK:
+            if ends and ends[-1] == index:
+                ends[-1] = index + 1  # marks belong to their base
+        else:
+            starts += [index] * ord(width)
+            ends += [index + 1] * ord(width)
+        copied = index + 1
+    starts += range(copied, length)
+    ends += range(copied + 1, length + 1)
+    language_text = unicodedata.normalize("NFC", text.translate(_LANGUAGE_DROPS)).lower()
+    plain = text.translate(_PLAIN_FOLDS)
+    return (plain, text.translate(_HOMOGLYPH_FOLDS), starts, ends), language_text, False
+
+
+# Characters whose folding does not depend on their neighbours (any number of folded characters,
+# also none) and whose place in the language text does not either (every one but the accent
+# marks kept after a letter); learnt as they are seen, bounded. Per character: its folded text,
+# with homoglyphs folded, whether the language text drops it, and its width (``_MARK``: a
+# combining mark, which extends the previous character's end).
+_TRANSLATABLE: set[str] = set()
+_NOT_TRANSLATABLE: set[str] = set()
+_PLAIN_FOLDS: dict[int, str] = {}
+_HOMOGLYPH_FOLDS: dict[int, str] = {}
+_LANGUAGE_DROPS: dict[int, None] = {}
+_WIDTHS: dict[int, str] = {}
+_MARK = "\x7f"
+_NOT_ONE_WIDE = re.compile("[^\x01]")
+
+
+def _translatable(text: str) -> bool:
+    """Whether ``_fold_translated`` can fold ``text``; learns the characters not seen yet."""
+    if _TRANSLATABLE.issuperset(text):
+        return True
+    for char in set(text).difference(_TRANSLATABLE):
+        known = len(_TRANSLATABLE) + len(_NOT_TRANSLATABLE)
+        if char in _NOT_TRANSLATABLE or known >= _MAX_KNOWN_CHARS:
+            return False
+        mark = unicodedata.category(char) in ("Mn", "Me")
+        if mark and char in LANGUAGE_ACCENTS:
+            _NOT_TRANSLATABLE.add(char)  # kept or not depending on the character before
+            return False
+        folded = fold_char(char)
+        code = ord(char)
+        _PLAIN_FOLDS[code] = folded.text
+        same_length = len(folded.homoglyph) == len(folded.text)
+        _HOMOGLYPH_FOLDS[code] = folded.homoglyph if same_length else folded.text
+        if not keep_for_language(char, previous_was_base=False):
+            _LANGUAGE_DROPS[code] = None
+        _WIDTHS[code] = _MARK if mark else chr(len(folded.text))
+        _TRANSLATABLE.add(char)  # last: the tables above are complete for it
+    return True
 
 
 # Characters known to fold to exactly one character, the same with or without homoglyph folding,
@@ -541,24 +607,22 @@ def _has_leet_word(folded: str, checks: _Checks) -> bool:
     return False
 
 
-def _plain_normalised(text: str, vocabulary: AbstractSet[str]) -> NormalisedText | None:
-    """``normalise(text)`` when no stage after the per-character folding can change a word:
-    simple characters only, no leetspeak word, no two single letters one separator apart, no two
-    neighbouring words that join into a known word, no letter three times in a row. Then the
-    result is the folded text with each run of spaces/newlines made one (a newline if the run has
-    one). None when the full path is needed."""
-    length = len(text)
-    if length > HEAD_CHARS + TAIL_CHARS or not _simple_folds(text):
-        return None
-    folded = text.translate(_SIMPLE_FOLDS)
+def _later_stages_idle(folded: str, vocabulary: AbstractSet[str]) -> bool:
+    """Whether no stage after the per-character folding can change a word of ``folded`` (a
+    stream without homoglyphs): no leetspeak word, no single letters ``_join_spaced`` joins, no
+    two neighbouring words joining into a known word, no character three times in a word."""
     checks = _ASCII_CHECKS if folded.isascii() else _UNICODE_CHECKS
     if _LEET_CHAR.search(folded) is not None and _has_leet_word(folded, checks):
-        return None
+        return False
     if checks.letter_pair.search(folded) is not None or checks.word_triple.search(folded):
-        return None
+        return False
     words = checks.words.findall(folded)
-    if not vocabulary.isdisjoint(map(operator.add, words, words[1:])):
-        return None
+    return vocabulary.isdisjoint(map(operator.add, words, words[1:]))
+
+
+def _collapsed_simple(text: str, folded: str) -> NormalisedText:
+    """``_collapsed`` for the stream of simple characters (position i comes from character i)."""
+    length = len(text)
     language_text = unicodedata.normalize("NFC", text).lower()
     runs = [(m.start(), m.end()) for m in _SPACE_RUN.finditer(folded)]
     if not runs:
@@ -581,6 +645,34 @@ def _plain_normalised(text: str, vocabulary: AbstractSet[str]) -> NormalisedText
     return NormalisedText(text, "".join(pieces), tuple(starts), tuple(ends), language_text)
 
 
+def _collapsed(text: str, stream: _Stream, language_text: str, truncated: bool) -> NormalisedText:
+    """What ``_emit`` makes of a stream whose words no stage changed: the folded text with each
+    run of spaces/newlines made one (a newline if the run has one, its end the run's end)."""
+    folded, _, stream_starts, stream_ends = stream
+    runs = [(m.start(), m.end()) for m in _SPACE_RUN.finditer(folded)]
+    if not runs:
+        return NormalisedText(
+            text, folded, tuple(stream_starts), tuple(stream_ends), language_text, truncated
+        )
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    copied = 0
+    for start, end in runs:
+        pieces.append(folded[copied:start])
+        pieces.append("\n" if "\n" in folded[start:end] else " ")
+        starts += stream_starts[copied : start + 1]
+        ends += stream_ends[copied:start]
+        ends.append(max(stream_ends[start:end]))
+        copied = end
+    pieces.append(folded[copied:])
+    starts += stream_starts[copied:]
+    ends += stream_ends[copied:]
+    return NormalisedText(
+        text, "".join(pieces), tuple(starts), tuple(ends), language_text, truncated
+    )
+
+
 def normalise(
     text: str,
     vocabulary: AbstractSet[str] | None = None,
@@ -598,17 +690,42 @@ def normalise(
         lexicon = default_lexicon()
         vocabulary = lexicon.vocabulary if vocabulary is None else vocabulary
         function_words = lexicon.function_words if function_words is None else function_words
-    plain = _plain_normalised(text, vocabulary)
-    if plain is not None:
-        return plain
-    return _normalised_in_full(text, vocabulary, function_words)
+    length = len(text)
+    if length <= HEAD_CHARS + TAIL_CHARS and _simple_folds(text):
+        folded = text.translate(_SIMPLE_FOLDS)
+        if _later_stages_idle(folded, vocabulary):
+            return _collapsed_simple(text, folded)
+        # ``_fold_stream``'s own fast path
+        stream = (folded, folded, list(range(length)), list(range(1, length + 1)))
+        language_text = unicodedata.normalize("NFC", text).lower()
+        truncated = False
+    else:
+        stream, language_text, truncated = _fold_stream(text)
+        if stream[0] == stream[1] and _later_stages_idle(stream[0], vocabulary):
+            return _collapsed(text, stream, language_text, truncated)
+    return _normalised_from_stream(
+        text, stream, language_text, truncated, vocabulary, function_words
+    )
 
 
 def _normalised_in_full(
     text: str, vocabulary: AbstractSet[str], function_words: AbstractSet[str]
 ) -> NormalisedText:
-    """Every stage, for any text (``normalise`` without its fast path)."""
+    """Every stage, for any text (``normalise`` without its fast paths)."""
     stream, language_text, truncated = _fold_stream(text)
+    return _normalised_from_stream(
+        text, stream, language_text, truncated, vocabulary, function_words
+    )
+
+
+def _normalised_from_stream(
+    text: str,
+    stream: _Stream,
+    language_text: str,
+    truncated: bool,
+    vocabulary: AbstractSet[str],
+    function_words: AbstractSet[str],
+) -> NormalisedText:
     tokens = _join_spaced(_tokens(stream), stream, vocabulary, function_words)
     tokens = _join_split_words(tokens, stream, vocabulary, function_words)
     repaired = [

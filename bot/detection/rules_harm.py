@@ -345,8 +345,8 @@ def _trolling(ctx: RuleContext) -> Iterable[Candidate]:
 def _repeated_unit(words: tuple[str, ...]) -> tuple[str, ...] | None:
     """A unit of 1-8 words repeated back to back over most of the message (copy-paste spam)."""
     total = len(words)
-    if total < _SPAM_MIN_WORDS:
-        return None
+    if total < _SPAM_MIN_WORDS or words.count(words[0]) < _SPAM_REPEATS:
+        return None  # a repeated unit starts every repeat with the first word
     for size in range(1, 9):
         if size * _SPAM_REPEATS > total:
             break

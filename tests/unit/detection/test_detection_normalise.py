@@ -14,8 +14,8 @@ from bot.detection.normalise import (
     NormalisedText,
     _fold_each,
     _fold_stream,
+    _later_stages_idle,
     _normalised_in_full,
-    _plain_normalised,
     normalise,
 )
 
@@ -200,17 +200,18 @@ _WORDY = st.sampled_from(
 )
 
 
-def _plain_or_full(text: str) -> tuple[NormalisedText | None, NormalisedText]:
+def _fast_and_full(text: str) -> tuple[bool, NormalisedText]:
+    """Whether ``normalise`` may skip the stages after folding, and the full path's result."""
     lexicon = default_lexicon()
-    plain = _plain_normalised(text, lexicon.vocabulary)
-    return plain, _normalised_in_full(text, lexicon.vocabulary, lexicon.function_words)
+    (plain, homoglyphs, _, _), _, _ = _fold_stream(text)
+    fast = plain == homoglyphs and _later_stages_idle(plain, lexicon.vocabulary)
+    return fast, _normalised_in_full(text, lexicon.vocabulary, lexicon.function_words)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(st.text(max_size=80), st.lists(_WORDY, max_size=40).map("".join)))
-def test_fast_path_gives_the_full_paths_result(text: str) -> None:
-    plain, full = _plain_or_full(text)
-    assert plain is None or plain == full
+def test_fast_paths_give_the_full_paths_result(text: str) -> None:
+    assert normalise(text) == _fast_and_full(text)[1]
 
 
 @pytest.mark.parametrize(
@@ -218,15 +219,24 @@ def test_fast_path_gives_the_full_paths_result(text: str) -> None:
     [
         ("the train is late  again\n \n ok", True),
         ("call @support at 10u30 about invoice 2024", True),
+        ("Straße … gesperrt\u200b, \u0336 ok", True),  # folds to more or fewer characters
         ("y0u 4re 4n 1d10t", False),  # leetspeak
         ("i d i o t", False),  # spaced letters
         ("du  b l", False),  # two letters set apart by wide gaps
         ("you iiidiooot", False),  # stretched
         ("what an id iot", False),  # a word split in two
-        ("straße", False),  # not one character to one
+        ("іdiot", False),  # a homoglyph
     ],
 )
 def test_fast_path_is_taken_only_when_no_later_stage_acts(text: str, fast: bool) -> None:
-    plain, full = _plain_or_full(text)
-    assert (plain is not None) is fast
+    is_fast, full = _fast_and_full(text)
+    assert is_fast is fast
     assert normalise(text) == full
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Straße … gesperrt\u200b, \u0336 ok", "é\u0301 e\u0301\u0336x", "ﷺ x\ufe0f", "a\u200d\u0336b"],
+)
+def test_translated_folding_matches_character_by_character(text: str) -> None:
+    assert _fold_stream(text) == _fold_each(text)
