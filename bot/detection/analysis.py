@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import NamedTuple
 
 from bot.detection.lexicon import RawMatch
@@ -17,6 +18,7 @@ from bot.verdicts import Category, Language, Span
 
 __all__ = [
     "FEATURE_NAMES",
+    "NO_SCORES",
     "RuleAnalysis",
     "RuleHit",
     "Suppressor",
@@ -93,7 +95,21 @@ class RuleHit:
 
 
 _CATEGORIES = tuple(Category)
-_FEATURE_LANGUAGES = (Language.NL, Language.FR, Language.EN, Language.DE)
+_FEATURE_TARGETS = (Target.SECOND_PERSON, Target.THIRD_PERSON, Target.GROUP, Target.PRODUCT)
+_FEATURE_SUPPRESSORS = (
+    Suppressor.NEGATION,
+    Suppressor.QUOTE,
+    Suppressor.COUNTER_SPEECH,
+    Suppressor.IDIOM,
+    Suppressor.RECLAIMED,
+    Suppressor.QUESTION,
+    Suppressor.PRODUCT,
+)
+# The scores of a text no rule fired on (shared, read-only), and its first features.
+NO_SCORES: Mapping[Category, float] = MappingProxyType(dict.fromkeys(_CATEGORIES, 0.0))
+_NO_HIT_FEATURES = (0.0,) * (
+    2 * len(_CATEGORIES) + len(_FEATURE_TARGETS) + len(_FEATURE_SUPPRESSORS)
+)
 
 
 def term_matches(normalised: NormalisedText, raw: Sequence[RawMatch]) -> tuple[TermMatch, ...]:
@@ -191,21 +207,21 @@ class RuleAnalysis:
 
     def feature_vector(self) -> tuple[float, ...]:
         """Numeric features in ``FEATURE_NAMES`` order (for the learned layer)."""
-        shares = dict(self.language_shares)
-        return (
-            *(self.category_scores.get(category, 0.0) for category in _CATEGORIES),
-            *(self.raw_scores.get(category, 0.0) for category in _CATEGORIES),
-            float(Target.SECOND_PERSON in self.targets),
-            float(Target.THIRD_PERSON in self.targets),
-            float(Target.GROUP in self.targets),
-            float(Target.PRODUCT in self.targets),
-            float(Suppressor.NEGATION in self.suppressors),
-            float(Suppressor.QUOTE in self.suppressors),
-            float(Suppressor.COUNTER_SPEECH in self.suppressors),
-            float(Suppressor.IDIOM in self.suppressors),
-            float(Suppressor.RECLAIMED in self.suppressors),
-            float(Suppressor.QUESTION in self.suppressors),
-            float(Suppressor.PRODUCT in self.suppressors),
+        scores, raw, targets, suppressors = (
+            self.category_scores,
+            self.raw_scores,
+            self.targets,
+            self.suppressors,
+        )
+        if scores is NO_SCORES and raw is NO_SCORES and not targets and not suppressors:
+            values = list(_NO_HIT_FEATURES)  # no rule fired (most texts)
+        else:
+            values = [scores.get(category, 0.0) for category in _CATEGORIES]
+            values += [raw.get(category, 0.0) for category in _CATEGORIES]
+            values += [1.0 if target in targets else 0.0 for target in _FEATURE_TARGETS]
+            values += [1.0 if s in suppressors else 0.0 for s in _FEATURE_SUPPRESSORS]
+        get_share = dict(self.language_shares).get
+        values += (
             float(self.is_question),
             float(self.has_negation),
             float(self.has_quote),
@@ -214,8 +230,12 @@ class RuleAnalysis:
             float(self.mentions_group),
             float(self.addresses_reader),
             float(min(len(self.raw_matches), 20)) / 20.0,
-            *(shares.get(lang, 0.0) for lang in _FEATURE_LANGUAGES),
+            get_share(Language.NL, 0.0),
+            get_share(Language.FR, 0.0),
+            get_share(Language.EN, 0.0),
+            get_share(Language.DE, 0.0),
         )
+        return tuple(values)
 
     def features(self) -> dict[str, float]:
         """``feature_vector()`` as a name -> value mapping."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.detection.analysis import RuleAnalysis, RuleHit, Suppressor, Target
+from bot.detection.analysis import NO_SCORES, RuleAnalysis, RuleHit, Suppressor, Target
 from bot.detection.charfold import homoglyph_table
 from bot.detection.context import Candidate, RuleContext, TextLayout, words_between
 from bot.detection.custom import CompiledCustomTerms, compile_custom_terms
@@ -60,7 +60,6 @@ _CLOSED_CLASS_ROLES = (
 )
 _CUE_ROLE_SET = frozenset(_CUE_ROLES)
 _CATEGORIES = tuple(Category)
-_NO_SCORES = MappingProxyType(dict.fromkeys(_CATEGORIES, 0.0))  # what ``_combine`` says of none
 _NO_TARGETS: frozenset[Target] = frozenset()
 _NO_SUPPRESSORS: frozenset[Suppressor] = frozenset()
 _LANGUAGE_GATE_CHARS = 200
@@ -304,7 +303,7 @@ class RulesClassifier:
             )
             suppressors = frozenset(s for hit in hits for s in hit.suppressed_by)
         else:
-            final = before = _NO_SCORES
+            final = before = NO_SCORES  # what ``_combine`` says of no scores
             targets, suppressors = _NO_TARGETS, _NO_SUPPRESSORS
         roles = ctx.roles
         return RuleAnalysis(

@@ -18,6 +18,7 @@ Scores are calibrated probabilities (Platt). ``default_thresholds()`` are chosen
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -307,7 +308,9 @@ class DetectionEngine:
         return np.asarray(out, dtype=np.float32)
 
     def _rule_features(self, analyses: Sequence[RuleAnalysis]) -> FloatArray:
-        matrix = np.asarray([a.feature_vector() for a in analyses], dtype=np.float32)
+        values = itertools.chain.from_iterable([a.feature_vector() for a in analyses])
+        matrix = np.fromiter(values, dtype=np.float32, count=len(analyses) * len(FEATURE_NAMES))
+        matrix = matrix.reshape(len(analyses), len(FEATURE_NAMES))
         return np.asarray(matrix[:, self._feature_index], dtype=np.float32)
 
     def _encoder(self) -> Embedder:

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.detection.langid import (
+    _WORD,
+    LANGID_LANGUAGES,
     LanguageIdentifier,
     LanguageModelError,
     default_identifier,
@@ -94,3 +96,31 @@ def test_function_words_decide_when_ngrams_are_ambiguous() -> None:
     with_words = LanguageIdentifier(model, {Language.DE: frozenset({"xq"})})
     assert without.identify("xq").lang is not Language.DE
     assert with_words.identify("xq").lang is Language.DE
+
+
+def _guess_with_float_sums(identifier: LanguageIdentifier, text: str) -> tuple[object, ...]:
+    """``identify`` written plainly: each per-language value summed as a float, word by word."""
+    words = _WORD.findall(text.casefold())
+    languages = LANGID_LANGUAGES
+    rows = [identifier._word_votes(word) for word in words]
+    columns = [sum(column[:1], 0.0) for column in zip(*rows, strict=True)]
+    for row in rows[1:]:
+        columns = [total + value for total, value in zip(columns, row, strict=True)]
+    sums, votes = columns[:4], columns[4:]
+    primary = languages[max(range(4), key=lambda i: sums[i])]
+    shares = [(lang, vote / sum(votes)) for lang, vote in zip(languages, votes, strict=True)]
+    kept = [(lang, share) for lang, share in shares if share >= 0.1 or lang is primary]
+    kept_total = sum(share for _, share in kept)
+    ordered = sorted(kept, key=lambda item: (-item[1], item[0].value))
+    return primary, tuple((lang, round(share / kept_total, 3)) for lang, share in ordered)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [text for text, _ in SHORT_MESSAGES]
+    + ["allez, t'es vraiment een dikke zever hein", "ok", "the the the de de le der", "x"],
+)
+def test_summing_two_values_per_complex_changes_no_float(text: str) -> None:
+    identifier = default_identifier()
+    guess = identifier.identify(text)
+    assert (guess.lang, guess.shares) == _guess_with_float_sums(identifier, text)
