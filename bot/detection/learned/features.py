@@ -228,19 +228,12 @@ def feature_settings() -> dict[str, object]:
     return {"hash": "crc32", "hash_buckets": HASH_BUCKETS, "char_ngrams": list(CHAR_NGRAMS)}
 
 
-def _grams_crcs(text: str) -> tuple[list[int], bytes | None]:
-    """CRC32 of the word grams (and of the char grams unless ``text`` is ASCII: then the padded
-    bytes to take them from are returned instead)."""
+def _word_grams(text: str) -> tuple[list[int], str]:
+    """CRC32 of the word grams of ``text``, and the padded text its char grams come from."""
     words = text[:_MAX_CHARS].split()
     grams = [f"w:{w}" for w in words]
     grams += [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
-    padded = f" {' '.join(words)} "
-    encoded = padded.encode("utf-8")
-    if len(encoded) == len(padded):  # ASCII: slices of the bytes are the grams' UTF-8
-        return list(map(zlib.crc32, map(str.encode, grams))), encoded
-    for size in CHAR_NGRAMS:
-        grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]
-    return list(map(zlib.crc32, map(str.encode, grams))), None
+    return list(map(zlib.crc32, map(str.encode, grams))), f" {' '.join(words)} "
 
 
 def _sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -256,10 +249,16 @@ def _sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 def hashed_ngrams(text: str) -> npt.NDArray[np.int64]:
     """Sorted unique bucket ids of word 1-2-grams and char 3-5-grams of ``text`` (normalised)."""
-    crcs, encoded = _grams_crcs(text)
-    if encoded is not None:
+    crcs, padded = _word_grams(text)
+    encoded = padded.encode("utf-8")
+    if len(encoded) == len(padded):  # ASCII: slices of the bytes are the grams' UTF-8
         for size in CHAR_NGRAMS:
             crcs += map(zlib.crc32, [encoded[i : i + size] for i in range(len(encoded) - size + 1)])
+    else:
+        grams = [
+            padded[i : i + size] for size in CHAR_NGRAMS for i in range(len(padded) - size + 1)
+        ]
+        crcs += map(zlib.crc32, map(str.encode, grams))
     return _sorted_unique(np.fromiter(crcs, dtype=np.int64, count=len(crcs)) % HASH_BUCKETS)
 
 
@@ -291,39 +290,62 @@ def hashed_ngrams_many(texts: Sequence[str]) -> list[npt.NDArray[np.int64]]:
 
 def hashed_ngrams_flat(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], list[int]]:
     """Every text's ``hashed_ngrams`` one after the other, and where each starts (and the end):
-    text ``i`` has ``buckets[bounds[i]:bounds[i + 1]]``."""
+    text ``i`` has ``buckets[bounds[i]:bounds[i + 1]]``.
+
+    Char n-grams are hashed from CRC tables over the UTF-8 bytes of all padded texts at once;
+    only grams holding a non-ASCII character (their UTF-8 is longer) are hashed one by one.
+    """
     crcs: list[int] = []
     counts: list[int] = []
-    chunks: list[bytes] = []
-    chunk_rows: list[int] = []
-    for row, text in enumerate(texts):
-        text_crcs, encoded = _grams_crcs(text)
-        crcs += text_crcs
-        counts.append(len(text_crcs))
-        if encoded is not None:
-            chunks.append(encoded)
-            chunk_rows.append(row)
+    padded: list[str] = []
+    for text in texts:
+        word_crcs, text_padded = _word_grams(text)
+        crcs += word_crcs
+        counts.append(len(word_crcs))
+        padded.append(text_padded)
     rows = np.arange(len(texts), dtype=np.int64)
     keys = [
         (np.fromiter(crcs, dtype=np.int64, count=len(crcs)) & _LOW_BITS)
         | np.repeat(rows << _ROW_SHIFT, counts)
     ]
-    if chunks:
-        data = np.frombuffer(b"".join(chunks), dtype=np.uint8)
-        lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
-        row_of_byte = np.repeat(np.asarray(chunk_rows, dtype=np.int64) << _ROW_SHIFT, lengths)
-        end_of_byte = np.repeat(np.cumsum(lengths), lengths)
-        positions = np.arange(data.size, dtype=np.int64)
-        for size in CHAR_NGRAMS:
-            count = data.size - size + 1
-            if count <= 0:
-                continue
-            zero, tables = _window_tables(size)
+    joined = "".join(padded)
+    data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+    lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+    row_of_char = np.repeat(rows << _ROW_SHIFT, lengths)
+    end_of_char = np.repeat(np.cumsum(lengths), lengths)
+    positions = np.arange(len(joined), dtype=np.int64)
+    byte_at = None  # each character's first byte, when not all characters are ASCII
+    if data.size != len(joined):
+        code_points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        widths = 1 + (code_points >= 0x80) + (code_points >= 0x800) + (code_points >= 0x10000)
+        byte_at = np.zeros(len(joined) + 1, dtype=np.int64)
+        np.cumsum(widths, out=byte_at[1:])
+    for size in CHAR_NGRAMS:
+        count = len(joined) - size + 1
+        if count <= 0:
+            continue
+        zero, tables = _window_tables(size)
+        inside = positions[:count] + size <= end_of_char[:count]  # not across two texts
+        if byte_at is None:
             low = tables[0][data[:count]]
             for position in range(1, size):
                 low ^= tables[position][data[position : position + count]]
-            inside = positions[:count] + size <= end_of_byte[:count]  # not across two texts
-            keys.append((low ^ zero)[inside] | row_of_byte[:count][inside])
+            keys.append((low ^ zero)[inside] | row_of_char[:count][inside])
+            continue
+        first = byte_at[:count]
+        ascii_only = byte_at[size : size + count] - first == size
+        at = first[inside & ascii_only]
+        low = tables[0][data[at]]
+        for position in range(1, size):
+            low ^= tables[position][data[at + position]]
+        keys.append((low ^ zero) | row_of_char[:count][inside & ascii_only])
+        others = np.flatnonzero(inside & ~ascii_only)
+        if others.size:
+            wide = [zlib.crc32(joined[i : i + size].encode("utf-8")) for i in others.tolist()]
+            keys.append(
+                (np.fromiter(wide, dtype=np.int64, count=len(wide)) & _LOW_BITS)
+                | row_of_char[others]
+            )
     unique = _sorted_unique(np.concatenate(keys))
     bounds = [*np.searchsorted(unique, rows << _ROW_SHIFT).tolist(), unique.size]
     return unique & _LOW_BITS, bounds
