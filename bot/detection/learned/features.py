@@ -251,9 +251,16 @@ def hashed_ngrams(text: str) -> npt.NDArray[np.int64]:
     """Sorted unique bucket ids of word 1-2-grams and char 3-5-grams of ``text`` (normalised)."""
     crcs, padded = _word_grams(text)
     encoded = padded.encode("utf-8")
-    if len(encoded) == len(padded):  # ASCII: slices of the bytes are the grams' UTF-8
+    if len(encoded) == len(padded):  # ASCII: the grams' UTF-8 are slices of the bytes
+        data = np.frombuffer(encoded, dtype=np.uint8)
+        pairs = _byte_pairs(data)
+        parts: list[npt.NDArray[np.int64] | npt.NDArray[np.uint16]] = [
+            np.fromiter(crcs, dtype=np.int64, count=len(crcs)) & _LOW_BITS
+        ]
         for size in CHAR_NGRAMS:
-            crcs += map(zlib.crc32, [encoded[i : i + size] for i in range(len(encoded) - size + 1)])
+            if data.size >= size:
+                parts.append(_windows_low(data, pairs, size, data.size - size + 1))
+        return _sorted_unique(np.concatenate(parts, dtype=np.int64))
     else:
         grams = [
             padded[i : i + size] for size in CHAR_NGRAMS for i in range(len(padded) - size + 1)
@@ -263,17 +270,67 @@ def hashed_ngrams(text: str) -> npt.NDArray[np.int64]:
 
 
 @functools.cache
-def _window_tables(size: int) -> tuple[int, npt.NDArray[np.int64]]:
-    """CRC32 is affine in its input for a fixed length: the low 16 bits of ``crc32(gram)`` for a
-    ``size``-byte gram are ``zero ^ tables[0][gram[0]] ^ ... ^ tables[size-1][gram[size-1]]``."""
+def _window_tables(size: int) -> tuple[npt.NDArray[np.uint16], ...]:
+    """Tables giving the low 16 bits of ``crc32(gram)`` for a ``size``-byte gram, two bytes at a
+    time: ``tables[0][gram[0] << 8 | gram[1]] ^ tables[1][gram[2] << 8 | gram[3]] ^ ...`` (a
+    last odd byte indexes its table alone).
+
+    CRC32 is affine in its input for a fixed length: the CRC is the CRC of ``size`` zero bytes
+    (folded into the first table) xor one term per byte and position.
+    """
     zero = zlib.crc32(bytes(size))
-    tables = np.zeros((size, 256), dtype=np.int64)
+    single = np.zeros((size, 256), dtype=np.int64)
     for position in range(size):
         gram = bytearray(size)
         for value in range(256):
             gram[position] = value
-            tables[position, value] = (zlib.crc32(gram) ^ zero) & _LOW_BITS
-    return zero & _LOW_BITS, tables
+            single[position, value] = zlib.crc32(gram) ^ zero
+    tables = []
+    for position in range(0, size - 1, 2):
+        pair = (single[position][:, None] ^ single[position + 1][None, :]).reshape(-1)
+        tables.append(pair)
+    if size % 2:
+        tables.append(single[size - 1])
+    tables[0] = tables[0] ^ zero
+    return tuple(np.asarray(table & _LOW_BITS, dtype=np.uint16) for table in tables)
+
+
+def _windows_low(
+    data: npt.NDArray[np.uint8], pairs: npt.NDArray[np.intp], size: int, count: int
+) -> npt.NDArray[np.uint16]:
+    """Low 16 bits of the CRC32 of ``data[i:i + size]`` for i in ``range(count)`` (``pairs[i]``
+    is ``data[i] << 8 | data[i + 1]``)."""
+    tables = _window_tables(size)
+    low = tables[0][pairs[:count]]
+    for index, table in enumerate(tables[1:], start=1):
+        offset = 2 * index
+        if 2 * index + 1 < size:
+            low ^= table[pairs[offset : offset + count]]
+        else:
+            low ^= table[data[offset : offset + count]]
+    return low
+
+
+def _windows_low_at(
+    data: npt.NDArray[np.uint8], pairs: npt.NDArray[np.intp], size: int, at: npt.NDArray[np.intp]
+) -> npt.NDArray[np.uint16]:
+    """``_windows_low`` for the windows starting at the byte offsets ``at``."""
+    tables = _window_tables(size)
+    low = tables[0][pairs[at]]
+    for index, table in enumerate(tables[1:], start=1):
+        offset = 2 * index
+        if 2 * index + 1 < size:
+            low ^= table[pairs[at + offset]]
+        else:
+            low ^= table[data[at + offset]]
+    return low
+
+
+def _byte_pairs(data: npt.NDArray[np.uint8]) -> npt.NDArray[np.intp]:
+    pairs = data[:-1].astype(np.intp)
+    pairs <<= 8
+    pairs |= data[1:]
+    return pairs
 
 
 def hashed_ngrams_many(texts: Sequence[str]) -> list[npt.NDArray[np.int64]]:
@@ -304,7 +361,7 @@ def hashed_ngrams_flat(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], lis
         counts.append(len(word_crcs))
         padded.append(text_padded)
     rows = np.arange(len(texts), dtype=np.int64)
-    keys = [
+    keys: list[npt.NDArray[np.integer[Any]]] = [
         (np.fromiter(crcs, dtype=np.int64, count=len(crcs)) & _LOW_BITS)
         | np.repeat(rows << _ROW_SHIFT, counts)
     ]
@@ -320,25 +377,20 @@ def hashed_ngrams_flat(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], lis
         widths = 1 + (code_points >= 0x80) + (code_points >= 0x800) + (code_points >= 0x10000)
         byte_at = np.zeros(len(joined) + 1, dtype=np.int64)
         np.cumsum(widths, out=byte_at[1:])
+    pairs = _byte_pairs(data)
     for size in CHAR_NGRAMS:
         count = len(joined) - size + 1
         if count <= 0:
             continue
-        zero, tables = _window_tables(size)
         inside = positions[:count] + size <= end_of_char[:count]  # not across two texts
         if byte_at is None:
-            low = tables[0][data[:count]]
-            for position in range(1, size):
-                low ^= tables[position][data[position : position + count]]
-            keys.append((low ^ zero)[inside] | row_of_char[:count][inside])
+            low = _windows_low(data, pairs, size, count)
+            keys.append(row_of_char[:count][inside] | low[inside])
             continue
         first = byte_at[:count]
         ascii_only = byte_at[size : size + count] - first == size
-        at = first[inside & ascii_only]
-        low = tables[0][data[at]]
-        for position in range(1, size):
-            low ^= tables[position][data[at + position]]
-        keys.append((low ^ zero) | row_of_char[:count][inside & ascii_only])
+        low = _windows_low_at(data, pairs, size, first[inside & ascii_only])
+        keys.append(row_of_char[:count][inside & ascii_only] | low)
         others = np.flatnonzero(inside & ~ascii_only)
         if others.size:
             wide = [zlib.crc32(joined[i : i + size].encode("utf-8")) for i in others.tolist()]
