@@ -42,6 +42,12 @@ def _timed(run: Callable[[], object]) -> float:
     return time.process_time() - begin
 
 
+def _in_batches(analyse: Callable[[str], object], texts: Sequence[str]) -> None:
+    """As run.py's "rules stage alone": batches of 256, each batch's answers then dropped."""
+    for offset in range(0, len(texts), BATCH):
+        [analyse(text) for text in texts[offset : offset + BATCH]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=12_000)
@@ -76,7 +82,7 @@ def main() -> None:
         parts = {
             "normalise": lambda: [normalise(t, vocabulary, function_words) for t in texts],
             "identify": lambda: [identifier.identify(x.language_text) for x in normalised],
-            "analyse": lambda: [rules.analyse(t) for t in texts],
+            "analyse": lambda: _in_batches(rules.analyse, texts),
             "hashed_ngrams": lambda: [hashed_ngrams(t) for t in folded],
             "engine (null encoder) batched": lambda: [
                 engine.classify_with_stages(texts[o : o + BATCH]) for o in range(0, n, BATCH)

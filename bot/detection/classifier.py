@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from bot.detection.analysis import NO_SCORES, RuleAnalysis, RuleHit, Suppressor, Target
 from bot.detection.charfold import homoglyph_table
-from bot.detection.context import Candidate, RuleContext, TextLayout, words_between
+from bot.detection.context import Candidate, RuleContext, TextLayout, all_words, words_between
 from bot.detection.custom import CompiledCustomTerms, compile_custom_terms
 from bot.detection.langid import LanguageIdentifier, default_identifier
 from bot.detection.lexicon import Lexicon, RawMatch, default_lexicon
@@ -172,11 +172,7 @@ class RulesClassifier:
         guess = self._identifier.identify(normalised.language_text)
         folded = normalised.text
         # Every word, when short enough to be had for the language gate's price.
-        words = (
-            tuple(words_between(folded, 0, len(folded)))
-            if len(folded) <= _LANGUAGE_GATE_CHARS
-            else None
-        )
+        words = tuple(all_words(folded)) if len(folded) <= _LANGUAGE_GATE_CHARS else None
         raw = self._lexicon_matches(folded, guess.shares, words)
         allowed_spans: list[tuple[int, int]] = []
         custom_candidates: list[Candidate] = []

@@ -58,6 +58,8 @@ class RawMatch(NamedTuple):
     lang: Language
 
 
+_BOUND = "\0"
+_ASCII_BOUNDS = {code: _BOUND for code in range(128) if not chr(code).isalnum()}
 _new_tuple = tuple.__new__  # ``RawMatch(...)`` without the Python frame of its ``__new__``
 
 
@@ -87,6 +89,26 @@ class Lexicon:
             self._automaton.add_word(term, (term, len(term), term.endswith("'"), roles))
         if entries:
             self._automaton.make_automaton()
+        # For ASCII text, ``find_all`` runs another automaton over the text with every character
+        # that is not a letter or digit made a mark, behind a leading mark: its keys are the
+        # ASCII terms written the same way after a mark, so each hit starts on a word boundary
+        # (most hits of ``find`` are short terms inside longer words). Terms with the same
+        # marked form share a key; those holding marks are checked against the text.
+        self._bounded = ahocorasick.Automaton()
+        keyed: dict[str, list[tuple[str, int, bool, bool, tuple[tuple[str, Language], ...]]]] = {}
+        for term, term_entries in entries.items():
+            if term.isascii():
+                key = _BOUND + term.translate(_ASCII_BOUNDS)
+                roles = tuple((e.role, e.lang) for e in term_entries)
+                exact = term.isalnum()
+                keyed.setdefault(key, []).append(
+                    (term, len(term), term.endswith("'"), exact, roles)
+                )
+        for key, found in keyed.items():
+            self._bounded.add_word(key, tuple(found))
+        self._has_bounded = bool(keyed)
+        if keyed:
+            self._bounded.make_automaton()
         self.vocabulary: frozenset[str] = frozenset(
             word
             for term, term_entries in entries.items()
@@ -135,6 +157,8 @@ class Lexicon:
         """``list(self.find(text))``, built faster (the per-message hot loop)."""
         if not self.entries:
             return []
+        if text.isascii() and self._has_bounded:
+            return self._find_ascii(text)
         length = len(text)
         found: list[RawMatch] = []
         append = found.append
@@ -147,6 +171,24 @@ class Lexicon:
                 continue
             for role, lang in roles:
                 append(_new_tuple(RawMatch, (start, end, term, role, lang)))
+        return found
+
+    def _find_ascii(self, text: str) -> list[RawMatch]:
+        """``find_all`` for ASCII text, with the marked automaton (see ``__init__``)."""
+        length = len(text)
+        found: list[RawMatch] = []
+        append = found.append
+        for end, candidates in self._bounded.iter(_BOUND + text.translate(_ASCII_BOUNDS)):
+            # The marked text has one more character in front: ``end`` is the term's end.
+            glued_only = end < length and text[end].isalnum()
+            for term, size, glued, exact, roles in candidates:
+                if glued_only and not glued:
+                    continue
+                start = end - size
+                if not exact and text[start:end] != term:
+                    continue
+                for role, lang in roles:
+                    append(_new_tuple(RawMatch, (start, end, term, role, lang)))
         return found
 
 

@@ -567,7 +567,8 @@ class _Checks(NamedTuple):
     """Whole-text searches for what the stages 2-4 act on (one set for any text, one for ASCII)."""
 
     leet_words: re.Pattern[str]  # whole words holding a leet character (greedy)
-    letter_pair: re.Pattern[str]  # single-letter words ``_join_spaced`` may join
+    letter_pair: re.Pattern[str]  # two single-letter words one separator apart (cheap first)
+    letter_join: re.Pattern[str]  # single-letter words ``_join_spaced`` may join
     word_triple: re.Pattern[str]  # a word character three times in a row: a stretched word
     words: re.Pattern[str]  # words of two characters or more (``_join_split_words``'s)
 
@@ -577,9 +578,10 @@ def _checks(word_char: str, letter: str) -> _Checks:
     gap = "[ .\\-_*·/|]"
     return _Checks(
         leet_words=re.compile(f"{word_char}*[013457$@]{word_char}*"),
+        letter_pair=re.compile(f"{single}{gap}{letter}(?!{word_char})"),
         # ``_join_spaced`` joins three letters with one separator between each, or two set
         # apart by wider gaps (two spaces or more before or after them).
-        letter_pair=re.compile(
+        letter_join=re.compile(
             f"{single}({gap}){letter}\\1{letter}(?!{word_char})"
             f"|(?<=  ){letter}{gap}{letter}(?!{word_char})"
             f"|{single}{gap}{letter}  "
@@ -614,7 +616,9 @@ def _later_stages_idle(folded: str, vocabulary: AbstractSet[str]) -> bool:
     checks = _ASCII_CHECKS if folded.isascii() else _UNICODE_CHECKS
     if _LEET_CHAR.search(folded) is not None and _has_leet_word(folded, checks):
         return False
-    if checks.letter_pair.search(folded) is not None or checks.word_triple.search(folded):
+    if checks.letter_pair.search(folded) is not None and checks.letter_join.search(folded):
+        return False
+    if checks.word_triple.search(folded) is not None:
         return False
     words = checks.words.findall(folded)
     return vocabulary.isdisjoint(map(operator.add, words, words[1:]))
@@ -624,7 +628,7 @@ def _collapsed_simple(text: str, folded: str) -> NormalisedText:
     """``_collapsed`` for the stream of simple characters (position i comes from character i)."""
     length = len(text)
     language_text = unicodedata.normalize("NFC", text).lower()
-    runs = [(m.start(), m.end()) for m in _SPACE_RUN.finditer(folded)]
+    runs = list(map(re.Match.span, _SPACE_RUN.finditer(folded)))
     if not runs:
         starts_, ends_ = tuple(range(length)), tuple(range(1, length + 1))
         return NormalisedText(text, folded, starts_, ends_, language_text)
@@ -649,7 +653,7 @@ def _collapsed(text: str, stream: _Stream, language_text: str, truncated: bool) 
     """What ``_emit`` makes of a stream whose words no stage changed: the folded text with each
     run of spaces/newlines made one (a newline if the run has one, its end the run's end)."""
     folded, _, stream_starts, stream_ends = stream
-    runs = [(m.start(), m.end()) for m in _SPACE_RUN.finditer(folded)]
+    runs = list(map(re.Match.span, _SPACE_RUN.finditer(folded)))
     if not runs:
         return NormalisedText(
             text, folded, tuple(stream_starts), tuple(stream_ends), language_text, truncated

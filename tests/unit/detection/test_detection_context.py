@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.detection.classifier import RulesClassifier
-from bot.detection.context import NO_MATCHES, RuleContext, TextLayout, words_between
+from bot.detection.context import (
+    _WORD,
+    NO_MATCHES,
+    RuleContext,
+    TextLayout,
+    all_words,
+    words_between,
+)
 from bot.detection.lexicon import RawMatch
 from bot.detection.rules import find_candidates
 from bot.detection.rules_harm import HARM_RULES
@@ -73,3 +83,11 @@ def test_skipping_rules_without_their_roles_changes_no_candidate() -> None:
         everything = [item for rule, _ in (*_INSULT_RULES, *HARM_RULES) for item in rule(ctx)]
         everything.sort(key=lambda c: (c.start, c.end, c.category.value))
         assert find_candidates(ctx) == everything, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"ab Z09'_-.\n", "é", "ß", "٣", "²"]), max_size=60))
+def test_all_words_are_words_between_the_ends(text: str) -> None:
+    assert all_words(text) == words_between(text, 0, len(text))
+    ascii_only = "".join(char for char in text if char.isascii())
+    assert all_words(ascii_only) == _WORD.findall(ascii_only)
