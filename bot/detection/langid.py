@@ -159,7 +159,9 @@ class LanguageIdentifier:
         languages = self._model.languages
         count = len(languages)
         cache = self._cache
-        rows = [cache.get(word) or self._word_row(word) for word in words]
+        rows = list(map(cache.get, words))
+        if None in rows:
+            rows = [row or self._word_row(word) for row, word in zip(rows, words, strict=True)]
         # Summed in word order, from 0.0: the same floats as a running total of each value.
         columns = [
             value
