@@ -16,8 +16,9 @@ def test_batched_light_logits_are_the_heads_own(tiny_engine: DetectionEngine) ->
         "lol " * 200,
         *(f"message {i} about the bus {'and the train ' * (i % 7)}" for i in range(150)),
     ]
-    for size in (1, 7, 8, 65, len(texts)):
-        batch = texts[:size]
+    batches = [texts[:size] for size in (1, 7, 8, 65, len(texts))]
+    batches.append(["", "\u200b", *texts[2:5], *([" "] * 70)])  # a whole group with no ids
+    for batch in batches:
         analyses = [tiny_engine._rules.analyse(text) for text in batch]
         features = tiny_engine._rule_features(analyses)
         ids = hashed_ngrams_many([a.normalised.text for a in analyses])
