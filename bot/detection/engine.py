@@ -104,6 +104,7 @@ class DetectionEngine:
         self._feature_index = np.asarray(_feature_index(model), dtype=np.intp)
         self._boundaries_by_lang: dict[Language, tuple[float, ...]] = {}
         self._score_labels = tuple(f"model:{c.value}=" for c in model.categories)
+        self._score_reasons: tuple[dict[float, str], ...] = tuple({} for _ in model.categories)
         self._severe_columns = np.asarray(
             [i for i, c in enumerate(model.categories) if c in MID_SEVERE], dtype=np.intp
         )
@@ -244,35 +245,53 @@ class DetectionEngine:
     def _classification(
         self, analysis: RuleAnalysis, scores: FloatArray, stage: str
     ) -> Classification:
+        """The answer for one text: ``rescale``d scores with spans and reasons, per category.
+
+        Every text gets one (classification is the per-message cost after the rules layer), so
+        this is ``rescale`` written out inline over pre-clamped boundaries, with the
+        "model:<category>=<score>" reasons cached per (category, score).
+        """
+        stage_reason = "stage:" + stage
+        labels = self._score_reasons
+        hits = analysis.hits
         items = []
-        stage_reason = f"stage:{stage}"
-        rows = zip(
-            self._model.categories,
-            self._score_labels,
-            scores.tolist(),
-            self._boundaries(analysis.lang),
-            strict=True,
-        )
-        for category, label, raw, boundary in rows:
-            hits = analysis.hits_for(category) if analysis.hits else ()
-            score = rescale(raw, boundary)
-            items.append(
-                CategoryScore(
-                    category=category,
-                    score=score,
-                    spans=tuple(hit.span for hit in hits if hit.effective_score > 0),
-                    reasons=(*(hit.reason for hit in hits), f"{label}{score:.2f}", stage_reason),
-                )
+        for column, (category, raw, boundary) in enumerate(
+            zip(
+                self._model.categories,
+                scores.tolist(),
+                self._boundaries(analysis.lang),
+                strict=True,
             )
-        return Classification(
-            lang=analysis.lang, scores=tuple(items), language_shares=analysis.language_shares
-        )
+        ):
+            raw = 1.0 if raw > 1.0 else (0.0 if raw < 0.0 else raw)
+            if raw < boundary:
+                score = round(raw / boundary * DECISION_POINT, 4)
+                if score > _JUST_BELOW:
+                    score = _JUST_BELOW
+            else:
+                score = round(
+                    DECISION_POINT + (raw - boundary) / (1 - boundary) * DECISION_POINT, 4
+                )
+            label = labels[column].get(score)
+            if label is None:
+                label = labels[column][score] = f"{self._score_labels[column]}{score:.2f}"
+            if hits:
+                found = [hit for hit in hits if hit.category is category]
+                spans = tuple(hit.span for hit in found if hit.effective_score > 0)
+                reasons = (*(hit.reason for hit in found), label, stage_reason)
+            else:
+                spans, reasons = (), (label, stage_reason)
+            items.append(CategoryScore(category, score, spans, reasons))
+        return Classification(analysis.lang, tuple(items), analysis.language_shares)
 
     def _boundaries(self, lang: Language) -> tuple[float, ...]:
         """``_boundary`` of every model category for ``lang`` (cached: asked once per text)."""
         cached = self._boundaries_by_lang.get(lang)
         if cached is None:
-            cached = tuple(self._boundary(category, lang) for category in self._model.categories)
+            cached = tuple(
+                min(0.999, max(0.001, self._boundary(category, lang)))  # as ``rescale`` clamps
+                for category in self._model.categories
+            )
             self._boundaries_by_lang[lang] = cached
         return cached
 
