@@ -118,22 +118,40 @@ _SPACE = "\u2581"  # sentencepiece's word-start symbol
 _WORD_START = re.compile(f"(?={_SPACE})")
 
 
+# USE's normaliser maps every ASCII character to itself except these (to a space), and no pair
+# of ASCII characters starts a longer mapping (checked by a test against the normaliser)
+_ASCII_SPACES = str.maketrans("\t\n\f\r", "    ")
+
+
+def _ascii_normalized(text: str) -> str:
+    """What USE's sentencepiece normaliser makes of an ASCII text, without its byte-by-byte loop:
+    whitespace runs collapsed and trimmed, a word-start symbol before each word."""
+    words = [word for word in text.translate(_ASCII_SPACES).split(" ") if word]
+    return _SPACE + _SPACE.join(words) if words else ""
+
+
 class WordCachedTokenizer:
     """USE's pure-Python sentencepiece tokenizer, one Viterbi search per distinct word.
 
     No piece of the USE vocabulary holds the word-start symbol ``▁`` anywhere but first (checked
     by a test), so every segmentation of a normalised text breaks at each ``▁``: the best
     segmentation of the text is the best segmentation of each ``▁word`` in turn. Words repeat
-    (Zipf), so caching them skips most of the Viterbi work (~0.1 ms a message). Same ids as the
-    wrapped tokenizer (test on the corpora); the cache is cleared when it reaches ``max_words``.
+    (Zipf), so caching them skips most of the Viterbi work (~0.1 ms a message). ASCII texts skip
+    the normaliser's byte loop too (``_ascii_normalized``), and the last ``max_texts`` texts'
+    ids are kept whole. Same ids as the wrapped tokenizer (test on the corpora); each cache is
+    cleared when it reaches its bound.
     """
 
-    def __init__(self, inner: Any, max_words: int = 200_000) -> None:
+    def __init__(self, inner: Any, max_words: int = 200_000, max_texts: int = 4_096) -> None:
         self._inner = inner
         self._max_words = max_words
+        self._max_texts = max_texts
         # tuples of ints, not lists: the garbage collector stops tracking them, so a full
         # collection does not rescan the cache (it had made gen-2 pauses longer)
         self._cache: dict[str, tuple[int, ...]] = {}
+        # the last texts' ids: a text the mid stage tokenized and then sends on to the encoder
+        # is not normalised and looked up a second time
+        self._recent: dict[str, tuple[int, ...]] = {}
 
     def encode(
         self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True
@@ -141,10 +159,27 @@ class WordCachedTokenizer:
         if out_type is not int:
             raise ValueError("only integer piece ids are supported")
         inner = self._inner
-        normalized = inner._normalizer.normalize(text)
-        ids: list[int] = []
+        pieces = self._recent.get(text)
+        if pieces is None:
+            pieces = self._pieces(text)
+            if len(self._recent) >= self._max_texts:
+                self._recent.clear()
+            self._recent[text] = pieces
+        ids = list(pieces)
+        if add_bos:
+            ids.insert(0, inner._bos_id)
+        if add_eos:
+            ids.append(inner._eos_id)
+        return ids
+
+    def _pieces(self, text: str) -> tuple[int, ...]:
+        inner = self._inner
+        normalized = (
+            _ascii_normalized(text) if text.isascii() else inner._normalizer.normalize(text)
+        )
         if not normalized:
-            ids.append(inner._unk_id)
+            return (inner._unk_id,)
+        ids: list[int] = []
         cache = self._cache
         for word in _WORD_START.split(normalized):
             if not word:
@@ -155,11 +190,7 @@ class WordCachedTokenizer:
                     cache.clear()
                 pieces = cache[word] = tuple(inner._viterbi(word))
             ids += pieces
-        if add_bos:
-            ids.insert(0, inner._bos_id)
-        if add_eos:
-            ids.append(inner._eos_id)
-        return ids
+        return tuple(ids)
 
 
 def _clip(texts: Sequence[str]) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.detection.learned.features import WordCachedTokenizer
+from bot.detection.learned.features import WordCachedTokenizer, _ascii_normalized
 from bot.detection.training.samples import load_corpus
 
 
@@ -54,3 +54,32 @@ def test_the_cache_stays_under_its_bound(use_tokenizer: Any) -> None:
 def test_only_integer_ids(use_tokenizer: Any) -> None:
     with pytest.raises(ValueError, match="integer"):
         WordCachedTokenizer(use_tokenizer).encode("hallo", out_type=str)
+
+
+def test_the_normaliser_keeps_ascii_but_whitespace_and_joins_no_ascii_pairs(
+    use_tokenizer: Any,
+) -> None:
+    # what _ascii_normalized relies on
+    normaliser = use_tokenizer._normalizer
+    changed = {b: normaliser._ascii[b] for b in range(128) if normaliser._ascii[b] != bytes([b])}
+    assert changed == {9: b" ", 10: b" ", 12: b" ", 13: b" "}
+    assert not [pair for pair in normaliser._two_byte if pair >> 8 < 128 and pair & 0xFF < 128]
+
+
+def test_ascii_texts_normalise_as_the_normaliser_does(use_tokenizer: Any) -> None:
+    rng = random.Random(11)
+    texts = [
+        "".join(chr(rng.randrange(128)) for _ in range(rng.randint(0, 40))) for _ in range(500)
+    ]
+    texts += ["", " ", "\t\n", "a\r\nb", "  two  words  ", "\x00", "\x0b\x1c\x7f"]
+    for text in texts:
+        assert _ascii_normalized(text) == use_tokenizer._normalizer.normalize(text), repr(text)
+
+
+def test_the_recent_texts_cache_stays_under_its_bound(use_tokenizer: Any) -> None:
+    cached = WordCachedTokenizer(use_tokenizer, max_texts=8)
+    first = cached.encode("de trein is te laat")
+    for index in range(50):
+        cached.encode(f"bericht {index}")
+    assert 0 < len(cached._recent) <= 8
+    assert cached.encode("de trein is te laat") == first
