@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from bot.detection.errors import RulesDataError
@@ -79,6 +80,71 @@ def word_ngrams(word: str, max_order: int = MAX_ORDER) -> list[str]:
     ]
 
 
+def _letter_word_ngrams(word: str) -> list[str] | None:
+    """``word_ngrams(word)`` for a non-empty word without whitespace (else None).
+
+    No n-gram of such a word is blank except the two padding spaces, so the 1-grams are the
+    word's characters and every longer n-gram is kept.
+    """
+    if word.split() != [word]:
+        return None
+    padded = f" {word} "
+    return [*word, *map(padded.__getitem__, _longer_gram_slices(len(padded)))]
+
+
+_SLICE_CACHE_MAX = 64
+
+
+def _longer_gram_slices(size: int) -> tuple[slice, ...]:
+    """The slices of the 2-, 3- and 4-grams of a ``size``-character string, in that order."""
+    cached = _GRAM_SLICES.get(size)
+    if cached is None:
+        cached = tuple(
+            slice(i, i + order)
+            for order in range(2, MAX_ORDER + 1)
+            for i in range(size - order + 1)
+        )
+        if size <= _SLICE_CACHE_MAX:
+            _GRAM_SLICES[size] = cached
+    return cached
+
+
+_GRAM_SLICES: dict[int, tuple[slice, ...]] = {}
+
+
+_PairTable = tuple[dict[str, complex], complex]
+
+
+def _pair_tables(model: NgramModel) -> tuple[_PairTable, ...] | None:
+    """Per two languages, each n-gram's two log-probabilities as one complex number (with the
+    unseen pair): None unless the model has an even number of languages."""
+    count = len(model.languages)
+    if count == 0 or count % 2:
+        return None
+    return tuple(
+        (
+            {gram: complex(values[i], values[i + 1]) for gram, values in model.log_probs.items()},
+            complex(model.unseen[i], model.unseen[i + 1]),
+        )
+        for i in range(0, count, 2)
+    )
+
+
+def _function_word_bonuses(
+    languages: tuple[Language, ...], function_words: Mapping[Language, frozenset[str]]
+) -> dict[str, tuple[tuple[int, float], ...]]:
+    """Per function word, (language index, bonus) for each language listing it: the bonus is
+    shared between those languages."""
+    bonuses: dict[str, tuple[tuple[int, float], ...]] = {}
+    for word in set().union(*function_words.values()):
+        members = [
+            index for index, lang in enumerate(languages) if word in function_words.get(lang, ())
+        ]
+        if members:
+            bonuses[word] = tuple((index, _FUNCTION_WORD_BONUS / len(members)) for index in members)
+    return bonuses
+
+
 def load_ngram_model(path: Path = LANGID_FILE) -> NgramModel:
     """Load the model; a clear ``LanguageModelError`` names the file and the rebuild command."""
     try:
@@ -108,23 +174,47 @@ class LanguageIdentifier:
         self._model = model
         self._function_words = function_words
         self._cache: dict[str, tuple[complex, ...]] = {}
+        self._pair_tables = _pair_tables(model)
+        self._bonuses = _function_word_bonuses(model.languages, function_words)
 
     def _word_scores(self, word: str) -> tuple[float, ...]:
+        """Sum of the word's n-gram log-probabilities per language over sqrt(n-gram count), plus
+        the function-word bonus.
+
+        The per-language sums run over the n-grams in ``word_ngrams`` order, two languages per
+        complex number (see ``_word_row``): the same floats as one float sum per language.
+        """
+        grams = _letter_word_ngrams(word)
+        if grams is None:
+            grams = word_ngrams(word)
+        pairs = self._pair_tables
+        if grams and pairs is not None:
+            scale = math.sqrt(len(grams))  # long words not overconfident
+            totals = [
+                value / scale
+                for table, unseen in pairs
+                for pair in (
+                    functools.reduce(operator.add, map(table.get, grams, repeat(unseen)), 0j),
+                )
+                for value in (pair.real, pair.imag)
+            ]
+        else:
+            totals = self._plain_sums(grams)
+        for index, bonus in self._bonuses.get(word, ()):
+            totals[index] += bonus
+        return tuple(totals)
+
+    def _plain_sums(self, grams: list[str]) -> list[float]:
+        """Per-language float sums over ``grams`` (the general path, any language count)."""
         model = self._model
         totals = [0.0] * len(model.languages)
-        grams = word_ngrams(word)
         for gram in grams:
             values = model.log_probs.get(gram, model.unseen)
             for index, value in enumerate(values):
                 totals[index] += value
         if grams:
-            totals = [
-                total / math.sqrt(len(grams)) for total in totals
-            ]  # long words not overconfident
-        members = [lang for lang in model.languages if word in self._function_words.get(lang, ())]
-        for lang in members:
-            totals[model.languages.index(lang)] += _FUNCTION_WORD_BONUS / len(members)
-        return tuple(totals)
+            totals = [total / math.sqrt(len(grams)) for total in totals]
+        return totals
 
     def _word_votes(self, word: str) -> tuple[float, ...]:
         """The word's score per language, then its vote per language (softmax of the scores)."""

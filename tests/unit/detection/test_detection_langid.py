@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,11 @@ from bot.detection.langid import (
     LANGID_LANGUAGES,
     LanguageIdentifier,
     LanguageModelError,
+    NgramModel,
+    _letter_word_ngrams,
     default_identifier,
     load_ngram_model,
+    word_ngrams,
 )
 from bot.verdicts import Language
 
@@ -124,3 +128,73 @@ def test_summing_two_values_per_complex_changes_no_float(text: str) -> None:
     identifier = default_identifier()
     guess = identifier.identify(text)
     assert (guess.lang, guess.shares) == _guess_with_float_sums(identifier, text)
+
+
+_WORDS = [
+    "de",
+    "x",
+    "t'es",
+    "zever",
+    "geleverd",
+    "spät",
+    "qqqqzzzz",
+    "ﬁ",
+    "a" * 70,  # longer than the cached slice tables
+    "onvoorstelbaarheidsgedachte",
+]
+
+
+@pytest.mark.parametrize("word", _WORDS)
+def test_letter_word_ngrams_are_word_ngrams(word: str) -> None:
+    assert _letter_word_ngrams(word) == word_ngrams(word)
+
+
+@pytest.mark.parametrize("word", ["", "a b", " a", "a\u00a0b", "\t"])
+def test_letter_word_ngrams_leave_blank_words_to_word_ngrams(word: str) -> None:
+    assert _letter_word_ngrams(word) is None
+
+
+def _plain_word_scores(identifier: LanguageIdentifier, word: str) -> tuple[float, ...]:
+    """The word score written plainly: one float sum per language, n-gram by n-gram."""
+    model = identifier._model
+    function_words = identifier._function_words
+    totals = [0.0] * len(model.languages)
+    grams = word_ngrams(word)
+    for gram in grams:
+        for index, value in enumerate(model.log_probs.get(gram, model.unseen)):
+            totals[index] += value
+    if grams:
+        totals = [total / math.sqrt(len(grams)) for total in totals]
+    members = [lang for lang in model.languages if word in function_words.get(lang, ())]
+    for lang in members:
+        totals[model.languages.index(lang)] += 6.0 / len(members)
+    return tuple(totals)
+
+
+@pytest.mark.parametrize("word", [*_WORDS, "", "a b", "niet", "pas", "the", "nicht", "die"])
+def test_word_scores_are_plain_float_sums(word: str) -> None:
+    identifier = default_identifier()
+    assert identifier._word_scores(word) == _plain_word_scores(identifier, word)
+
+
+def test_function_word_of_several_languages_shares_the_bonus() -> None:
+    model = load_ngram_model()
+    shared = frozenset({"xq"})
+    alone = LanguageIdentifier(model, {})
+    both = LanguageIdentifier(model, {Language.NL: shared, Language.DE: shared})
+    plain = alone._word_scores("xq")
+    assert both._word_scores("xq") == (plain[0] + 3.0, plain[1], plain[2], plain[3] + 3.0)
+    assert both._word_scores("xq") == _plain_word_scores(both, "xq")
+
+
+def test_odd_language_count_sums_plainly() -> None:
+    full = load_ngram_model()
+    model = NgramModel(
+        languages=full.languages[:3],
+        log_probs={gram: values[:3] for gram, values in full.log_probs.items()},
+        unseen=full.unseen[:3],
+    )
+    identifier = LanguageIdentifier(model, {Language.FR: frozenset({"pas"})})
+    assert identifier._pair_tables is None
+    for word in [*_WORDS, "pas", "a b"]:
+        assert identifier._word_scores(word) == _plain_word_scores(identifier, word)
