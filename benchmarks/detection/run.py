@@ -84,6 +84,9 @@ def main() -> None:
     engine = DetectionEngine.load()
     engine.warm_up()
     load_s = time.perf_counter() - begin
+    from bot.app import freeze_startup_objects
+
+    freeze_startup_objects()  # as PasiciApp.start does: full collections skip the loaded models
     thresholds = engine.default_thresholds()
     stages = Counter(stage for _, stage in engine.classify_with_stages(texts[:2000]))
     for c in engine.classify_many(texts[:2000]):
