@@ -33,7 +33,7 @@ from bot.detection.learned.features import (
     embedder_for,
     hashed_ngrams_many,
 )
-from bot.detection.learned.model import LearnedModel, ModelFileError
+from bot.detection.learned.model import HeadWeights, LearnedModel, ModelFileError
 from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
 
 __all__ = ["DetectionEngine", "ModelFileError", "Thresholds", "decide"]
@@ -175,7 +175,7 @@ class DetectionEngine:
         analyses = [self._rules.analyse(text) for text in texts]
         features = self._rule_features(analyses)
         ids = hashed_ngrams_many([a.normalised.text for a in analyses])
-        light = self._model.light.probabilities(self._light_logits(ids, features))
+        light = self._model.light.probabilities(_head_logits(self._model.light, ids, features))
         stages: list[str] = []
         pending: list[int] = []
         for row, analysis in enumerate(analyses):
@@ -202,7 +202,7 @@ class DetectionEngine:
             full = self._model.full
             sub_ids = [ids[row] for row in pending]
             scores[pending] = full.probabilities(
-                full.logits(sub_ids, features[pending], embeddings)
+                _head_logits(full, sub_ids, features[pending], embeddings)
             )
         return [
             (self._classification(analyses[row], scores[row], stages[row]), stages[row])
@@ -226,7 +226,7 @@ class DetectionEngine:
             [analyses[row].normalised.text for row in pending]
         )
         probabilities = mid.probabilities(
-            mid.logits([ids[row] for row in pending], features[pending], embeddings)
+            _head_logits(mid, [ids[row] for row in pending], features[pending], embeddings)
         )
         low, high = self._model.mid_clean_gate, self._model.mid_settle
         severe = self._severe_columns
@@ -295,37 +295,6 @@ class DetectionEngine:
             self._boundaries_by_lang[lang] = cached
         return cached
 
-    def _light_logits(
-        self, ids: Sequence[npt.NDArray[np.int64]], features: FloatArray
-    ) -> FloatArray:
-        """``self._model.light.logits(ids, features)``: the same float32 values, faster on a batch.
-
-        The head sums each text's bucket weights in order (``hashed[ids].sum(axis=0)``) and adds
-        the sum to the text's row. Here texts of similar length go in groups: their weights are
-        laid out as (position, text, category), padded with -0.0 (adding it changes no float), and
-        summed over the positions in one call: the same additions in the same order.
-        """
-        head = self._model.light
-        if len(ids) < _BATCHED_LOGITS:
-            return head.logits(ids, features)
-        out = features @ head.rules + head.bias
-        sizes = np.fromiter((i.size for i in ids), dtype=np.intp, count=len(ids))
-        order = np.argsort(sizes, kind="stable")
-        width = head.hashed.shape[1]
-        for first in range(0, len(ids), _LOGITS_GROUP):
-            rows = order[first : first + _LOGITS_GROUP]
-            lengths = sizes[rows]
-            longest = int(lengths[-1])
-            if not longest:
-                continue
-            laid_out = np.full((longest, rows.size, width), -0.0, dtype=np.float32)
-            text = np.repeat(np.arange(rows.size), lengths)
-            position = np.arange(text.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-            laid_out[position, text] = head.hashed[np.concatenate([ids[r] for r in rows.tolist()])]
-            nonempty = lengths > 0
-            out[rows[nonempty]] += laid_out.sum(axis=0)[nonempty]
-        return np.asarray(out, dtype=np.float32)
-
     def _rule_features(self, analyses: Sequence[RuleAnalysis]) -> FloatArray:
         values = itertools.chain.from_iterable([a.feature_vector() for a in analyses])
         matrix = np.fromiter(values, dtype=np.float32, count=len(analyses) * len(FEATURE_NAMES))
@@ -334,6 +303,42 @@ class DetectionEngine:
 
     def _encoder(self) -> Embedder:
         return self._shared.get()
+
+
+def _head_logits(
+    head: HeadWeights,
+    ids: Sequence[npt.NDArray[np.int64]],
+    features: FloatArray,
+    embeddings: FloatArray | None = None,
+) -> FloatArray:
+    """``head.logits(ids, features, embeddings)``: the same float32 values, faster on a batch.
+
+    The head sums each text's bucket weights in order (``hashed[ids].sum(axis=0)``) and adds
+    the sum to the text's row. Here texts of similar length go in groups: their weights are
+    laid out as (position, text, category), padded with -0.0 (adding it changes no float), and
+    summed over the positions in one call: the same additions in the same order.
+    """
+    if len(ids) < _BATCHED_LOGITS:
+        return head.logits(ids, features, embeddings)
+    out = features @ head.rules + head.bias
+    sizes = np.fromiter((i.size for i in ids), dtype=np.intp, count=len(ids))
+    order = np.argsort(sizes, kind="stable")
+    width = head.hashed.shape[1]
+    for first in range(0, len(ids), _LOGITS_GROUP):
+        rows = order[first : first + _LOGITS_GROUP]
+        lengths = sizes[rows]
+        longest = int(lengths[-1])
+        if not longest:
+            continue
+        laid_out = np.full((longest, rows.size, width), -0.0, dtype=np.float32)
+        text = np.repeat(np.arange(rows.size), lengths)
+        position = np.arange(text.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        laid_out[position, text] = head.hashed[np.concatenate([ids[r] for r in rows.tolist()])]
+        nonempty = lengths > 0
+        out[rows[nonempty]] += laid_out.sum(axis=0)[nonempty]
+    if head.embedding is not None and embeddings is not None:
+        out += embeddings @ head.embedding
+    return np.asarray(out, dtype=np.float32)
 
 
 def _shared(embedder: Embedder | _SharedEncoder | None, name: str) -> _SharedEncoder:

@@ -1,12 +1,14 @@
-"""The engine's batched light logits are the light head's own, bit for bit."""
+"""The engine's batched head logits are each head's own, bit for bit."""
 
 from __future__ import annotations
 
-from bot.detection.engine import DetectionEngine
-from bot.detection.learned.features import hashed_ngrams_many
+import numpy as np
+
+from bot.detection.engine import DetectionEngine, _head_logits
+from bot.detection.learned.features import HashingEmbedder, hashed_ngrams_many
 
 
-def test_batched_light_logits_are_the_heads_own(tiny_engine: DetectionEngine) -> None:
+def test_batched_head_logits_are_the_heads_own(tiny_engine: DetectionEngine) -> None:
     texts = [
         "",
         " ",
@@ -22,7 +24,11 @@ def test_batched_light_logits_are_the_heads_own(tiny_engine: DetectionEngine) ->
         analyses = [tiny_engine._rules.analyse(text) for text in batch]
         features = tiny_engine._rule_features(analyses)
         ids = hashed_ngrams_many([a.normalised.text for a in analyses])
-        expected = tiny_engine._model.light.logits(ids, features)
-        got = tiny_engine._light_logits(ids, features)
-        assert got.dtype == expected.dtype
-        assert got.tobytes() == expected.tobytes()
+        model = tiny_engine._model
+        embeddings = HashingEmbedder(64).encode([a.normalised.text for a in analyses])
+        for head, vectors in ((model.light, None), (model.full, embeddings)):
+            expected = head.logits(ids, features, vectors)
+            got = _head_logits(head, ids, features, vectors)
+            assert got.dtype == expected.dtype
+            assert got.tobytes() == expected.tobytes()
+            assert np.isfinite(got).all()
