@@ -270,6 +270,11 @@ HISTORY = (
     " on the event loop): p99 16.7, 14.2 and 24.3 ms in three consecutive runs (p50 3.2-3.9 ms)",
     "2026-11-24, at most 8 messages per classification call (was 64): p99 8.9 ms, then the run"
     " above. The p99 depends on the host: read it with the adapter-alone row beside it",
+    "2026-11-24 (session 3): the fake's recorded requests are harvested and dropped as the run goes"
+    " (they had grown the measured process's heap and its full garbage collections to 26-132 ms),"
+    " start-up objects frozen after the adapter connects (as the app does), detection ~2.5x"
+    " cheaper (rules layer, mid cascade stage, int8 encoder on onnxruntime): p99 5.41, 5.69, 4.68"
+    " ms in three quiet runs (p50 2.3-2.6 ms) and 6.76 ms with a busy loop on the other CPU",
 )
 
 
