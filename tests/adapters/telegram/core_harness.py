@@ -45,9 +45,11 @@ class Core:
     clock: FrozenClock = field(default_factory=lambda: FrozenClock(NOW))
     app: PasiciApp | None = None
     adapter: TelegramAdapter | None = None
+    community_extra: str = ""  # more YAML for the community file (e.g. an images: block)
 
     def _write_config(self) -> Path:
-        (self.tmp_path / "sncb.yaml").write_text(COMMUNITY_YAML, encoding="utf-8")
+        community = COMMUNITY_YAML + self.community_extra
+        (self.tmp_path / "sncb.yaml").write_text(community, encoding="utf-8")
         bot_file = self.tmp_path / "bot.yaml"
         bot_file.write_text(
             f"database:\n  url: sqlite+aiosqlite:///{self.tmp_path / 'db.sqlite3'}\n"

@@ -67,6 +67,7 @@ class FakeBotApi:
         self._history: list[JSON] = []
         self.deliveries: dict[int, int] = {}  # update id -> times handed out by getUpdates
         self._faults: list[Fault] = []
+        self._gone_files: set[str] = set()
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -102,13 +103,26 @@ class FakeBotApi:
     def base_file_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
-    def add_file(self, file_id: str, content: bytes) -> None:
+    def add_file(self, file_id: str, content: bytes, *, downloadable: bool = True) -> None:
+        """A file getFile knows; with ``downloadable=False`` its download URL answers 404 (as
+        for a file Telegram no longer stores)."""
         self.world.files[file_id] = content
+        if not downloadable:
+            self._gone_files.add(file_id)
 
     async def _serve_file(self, request: web.Request) -> web.Response:
         file_id = request.match_info["name"].removesuffix(".bin")
-        self.calls.append(ApiCall("<download>", {"file_id": file_id}, time.monotonic()))
-        if request.match_info["token"] != self.token or file_id not in self.world.files:
+        found = (
+            request.match_info["token"] == self.token
+            and file_id in self.world.files
+            and file_id not in self._gone_files
+        )
+        status = 200 if found else 404
+        self.calls.append(
+            ApiCall("<download>", {"file_id": file_id, "status": status}, time.monotonic())
+        )
+        await self._notify()
+        if not found:
             return web.Response(status=404)
         return web.Response(body=self.world.files[file_id])
 
