@@ -99,8 +99,8 @@ class DetectionEngine:
     ) -> None:
         self._model = model
         self._rules = rules
-        self._shared = _shared(embedder, model.embedder_name)
-        self._shared_mid = _shared(mid_embedder, model.mid_embedder_name)
+        self._shared = _shared(embedder, model, "embedder")
+        self._shared_mid = _shared(mid_embedder, model, "mid_embedder")
         self._feature_index = np.asarray(_feature_index(model), dtype=np.intp)
         self._boundaries_by_lang: dict[Language, tuple[float, ...]] = {}
         self._score_labels = tuple(f"model:{c.value}=" for c in model.categories)
@@ -131,9 +131,9 @@ class DetectionEngine:
 
     def warm_up(self) -> None:
         """Load the encoders now (they are otherwise loaded on first uncertain text)."""
-        self._encoder().encode(["warm up"])
+        self._shared.check_width(self._model.full)
         if self._model.mid is not None:
-            self._shared_mid.get().encode(["warm up"])
+            self._shared_mid.check_width(self._model.mid)
 
     def default_thresholds(self) -> dict[tuple[Category, Language], float]:
         """Per (category, language) thresholds of the scores this engine returns.
@@ -341,21 +341,56 @@ def _head_logits(
     return np.asarray(out, dtype=np.float32)
 
 
-def _shared(embedder: Embedder | _SharedEncoder | None, name: str) -> _SharedEncoder:
-    return embedder if isinstance(embedder, _SharedEncoder) else _SharedEncoder(embedder, name)
+def _shared(
+    embedder: Embedder | _SharedEncoder | None, model: LearnedModel, role: str
+) -> _SharedEncoder:
+    if isinstance(embedder, _SharedEncoder):
+        return embedder
+    return _SharedEncoder(embedder, model, role)
 
 
 class _SharedEncoder:
-    """The encoder, created on first use and shared by every per-community engine."""
+    """The encoder, created on first use and shared by every per-community engine.
 
-    def __init__(self, embedder: Embedder | None, name: str) -> None:
+    Created from the manifest's name (``role``: "embedder" or "mid_embedder"), an encoder with a
+    model file is read from the heads' own directory and must be the file the heads were
+    trained with (``<role>_key`` in the manifest): else ``ModelFileError``.
+    """
+
+    def __init__(self, embedder: Embedder | None, model: LearnedModel, role: str) -> None:
         self._embedder = embedder
-        self._name = name
+        self._manifest_path = model.manifest_path
+        self._name = model.mid_embedder_name if role == "mid_embedder" else model.embedder_name
+        self._key = str(model.manifest.get(f"{role}_key", ""))
 
     def get(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = embedder_for(self._name)
+            self._embedder = self._create()
         return self._embedder
+
+    def check_width(self, head: HeadWeights) -> None:
+        """Encode a text (loading the encoder) and check its width is the head's."""
+        width = self.get().encode(["warm up"]).shape[1]
+        expected = None if head.embedding is None else head.embedding.shape[0]
+        if width != expected:
+            raise ModelFileError(
+                self._manifest_path,
+                f"heads expect {expected}-d embeddings, {self._name} gives {width}-d (stale)",
+            )
+
+    def _create(self) -> Embedder:
+        try:
+            embedder = embedder_for(self._name, self._manifest_path.parent)
+        except ValueError as error:
+            raise ModelFileError(self._manifest_path, f"trained with {error}") from error
+        found = getattr(embedder, "cache_key", None)
+        if found is not None and found != self._key:
+            raise ModelFileError(
+                self._manifest_path,
+                f"trained with encoder {self._key or 'unrecorded'}, the encoder file now is"
+                f" {found} (the heads are stale)",
+            )
+        return embedder
 
 
 def _feature_index(model: LearnedModel) -> list[int]:

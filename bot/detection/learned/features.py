@@ -437,14 +437,15 @@ def hashed_ngrams_flat(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], lis
     return unique & _LOW_BITS, bounds
 
 
-def embedder_for(name: str) -> Embedder:
-    """The encoder a model was trained with, from the manifest's ``embedder`` name."""
+def embedder_for(name: str, models_dir: Path | None = None) -> Embedder:
+    """The encoder a model was trained with, from the manifest's ``embedder`` name (an encoder
+    with a model file reads it from ``models_dir``, by default the shipped models')."""
     if name == UseEmbedder.name:
         return UseEmbedder()
     if name == "usem3-onnx-int8-v1":  # not imported at the top: onnx_encoder imports this module
         from bot.detection.learned.onnx_encoder import OnnxUseEmbedder
 
-        return OnnxUseEmbedder()
+        return OnnxUseEmbedder(models_dir)
     if name == TokenBagEmbedder.name:
         return TokenBagEmbedder()
     if name.startswith("hashing-") and name[8:].isdigit():

@@ -36,6 +36,8 @@ class CachedEmbedder:
         self.name = embedder.name
         # an embedder whose output depends on a model file names its bytes in ``cache_key``
         key = getattr(embedder, "cache_key", embedder.name)
+        if hasattr(embedder, "cache_key"):
+            self.cache_key = key  # the manifest records it: the heads belong to these bytes
         self._path = (cache_dir or default_cache_dir()) / f"embeddings-{key}.npz"
         self._progress = progress
         self._cache: dict[str, FloatArray] = {}

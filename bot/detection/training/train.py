@@ -214,7 +214,9 @@ def train(
         "categories": list(CATEGORIES),
         "rule_features": list(FEATURE_NAMES),
         "embedder": embedder.name,
+        **_key("embedder", embedder),
         **({"mid_embedder": mid_embedder.name} if mid_embedder is not None else {}),
+        **_key("mid_embedder", mid_embedder),
         "features": feature_settings(),
         "cascade": cascade,
         "thresholds": {c: {lang: 0.5 for lang in (*LANGS, "und")} for c in CATEGORIES},
@@ -311,6 +313,12 @@ def _top_scores(
         [ids[int(r)] for r in rows], rules[rows], None if embeddings is None else embeddings[rows]
     )
     return np.asarray(head.probabilities(logits).max(axis=1), dtype=np.float32)
+
+
+def _key(role: str, embedder: Embedder | None) -> dict[str, str]:
+    """``<role>_key``: the model file an encoder's embeddings come from (checked at load)."""
+    key = getattr(embedder, "cache_key", None)
+    return {f"{role}_key": str(key)} if key is not None else {}
 
 
 def _gates(

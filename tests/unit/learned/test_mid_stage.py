@@ -149,3 +149,15 @@ def test_token_bag_embedder_is_the_normalised_mean_of_use_subword_vectors() -> N
     other = embedder.encode(["Le train est en retard"])[0]
     assert float(vectors[0] @ other) < 0.999
     assert embedder.encode([]).shape == (0, 512)
+
+
+def test_heads_of_another_embedding_width_are_refused_at_start(
+    mid_models: Path, tmp_path: Path
+) -> None:
+    for name in (MANIFEST_FILE, HEADS_FILE):
+        (tmp_path / name).write_bytes((mid_models / name).read_bytes())
+    manifest = json.loads((tmp_path / MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest["mid_embedder"] = "hashing-32"  # the mid head was trained on 16-d embeddings
+    (tmp_path / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelFileError, match=r"manifest\.json.*16-d.*32-d"):
+        DetectionEngine.load(tmp_path).warm_up()

@@ -188,3 +188,44 @@ def test_the_shared_table_is_the_backends_table() -> None:
     assert np.array_equal(table.scale, backend.scale)
     assert np.array_equal(table.lo, backend.lo)
     assert use_tokenizer() is backend.sp  # one tokenizer (and word cache) for every embedder
+
+
+def _engine_with_copied_models(tmp_path: Path) -> tuple[Path, Callable[[], None]]:
+    from bot.detection.engine import DetectionEngine
+
+    directory = _copy_models(tmp_path)
+    for name in ("manifest.json", "heads.npz"):
+        shutil.copy(default_models_dir() / name, directory / name)
+    return directory, lambda: DetectionEngine.load(directory).warm_up()
+
+
+def test_the_engine_uses_the_encoder_file_beside_its_heads(tmp_path: Path) -> None:
+    directory, warm_up = _engine_with_copied_models(tmp_path)
+    (directory / ENCODER_FILE).unlink()
+    with pytest.raises(ModelFileError, match=str(directory / ENCODER_FILE)):
+        warm_up()
+
+
+def test_heads_trained_with_another_encoder_file_are_refused_at_start(tmp_path: Path) -> None:
+    # e.g. the encoder rebuilt after the training corpus (its calibration texts) changed, and
+    # the heads not retrained: the encoder loads fine, its embeddings are not the heads' ones
+    directory, warm_up = _engine_with_copied_models(tmp_path)
+    _garbage_with_matching_sha(directory)
+    with pytest.raises(ModelFileError) as caught:
+        warm_up()
+    message = str(caught.value)
+    assert str(directory / "manifest.json") in message
+    assert "stale" in message
+    assert "`pasici train`" in message
+
+
+def test_heads_naming_an_encoder_this_code_lacks_are_refused_at_start(tmp_path: Path) -> None:
+    directory, warm_up = _engine_with_copied_models(tmp_path)
+    manifest_path = directory / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["mid_embedder"] = "usem3-tokenbag-v1"  # an older mid embedder's heads
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelFileError) as caught:
+        warm_up()
+    assert str(manifest_path) in str(caught.value)
+    assert "usem3-tokenbag-v1" in str(caught.value)

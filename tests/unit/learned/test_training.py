@@ -196,3 +196,22 @@ def test_identity_negatives_cover_every_language_and_are_ok() -> None:
     assert {s.lang for s in samples} == {"nl", "fr", "en", "de"}
     assert {s.label for s in samples} == {"ok"}
     assert len({s.text for s in samples}) == len(samples)
+
+
+class _KeyedEmbedder(HashingEmbedder):
+    """A stand-in for an encoder whose embeddings come from a model file (``cache_key``)."""
+
+    cache_key = "hashing-64-0123456789ab"
+
+
+def test_manifest_records_the_encoder_file_the_heads_belong_to(
+    tmp_path: Path, tiny_train: list[Sample], tiny_dev: list[Sample]
+) -> None:
+    from bot.detection.training.embed_cache import CachedEmbedder
+
+    embedder = CachedEmbedder(_KeyedEmbedder(64), tmp_path / "cache", progress=False)
+    options = TrainOptions(models_dir=tmp_path / "models", use_public=False, progress=False)
+    train(options, embedder, tiny_train, tiny_dev, log=lambda _: None)
+    manifest = json.loads((tmp_path / "models" / MANIFEST_FILE).read_text())
+    assert manifest["embedder_key"] == "hashing-64-0123456789ab"
+    assert "mid_embedder_key" not in manifest
