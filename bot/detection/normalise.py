@@ -628,31 +628,19 @@ def _collapsed_simple(text: str, folded: str) -> NormalisedText:
     """``_collapsed`` for the stream of simple characters (position i comes from character i)."""
     length = len(text)
     language_text = unicodedata.normalize("NFC", text).lower()
-    runs = list(map(re.Match.span, _SPACE_RUN.finditer(folded)))
-    if not runs:
-        starts_, ends_ = tuple(range(length)), tuple(range(1, length + 1))
-        return NormalisedText(text, folded, starts_, ends_, language_text)
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    copied = 0
-    for start, end in runs:
-        pieces.append(folded[copied:start])
-        pieces.append("\n" if "\n" in folded[start:end] else " ")
-        starts += range(copied, start + 1)
-        ends += range(copied + 1, start + 1)
-        ends.append(end)
-        copied = end
-    pieces.append(folded[copied:])
-    starts += range(copied, length)
-    ends += range(copied + 1, length + 1)
-    return NormalisedText(text, "".join(pieces), tuple(starts), tuple(ends), language_text)
+    return _collapsed(text, folded, range(length), range(1, length + 1), language_text, False)
 
 
-def _collapsed(text: str, stream: _Stream, language_text: str, truncated: bool) -> NormalisedText:
+def _collapsed(
+    text: str,
+    folded: str,
+    stream_starts: Sequence[int],
+    stream_ends: Sequence[int],
+    language_text: str,
+    truncated: bool,
+) -> NormalisedText:
     """What ``_emit`` makes of a stream whose words no stage changed: the folded text with each
     run of spaces/newlines made one (a newline if the run has one, its end the run's end)."""
-    folded, _, stream_starts, stream_ends = stream
     runs = list(map(re.Match.span, _SPACE_RUN.finditer(folded)))
     if not runs:
         return NormalisedText(
@@ -706,7 +694,7 @@ def normalise(
     else:
         stream, language_text, truncated = _fold_stream(text)
         if stream[0] == stream[1] and _later_stages_idle(stream[0], vocabulary):
-            return _collapsed(text, stream, language_text, truncated)
+            return _collapsed(text, stream[0], stream[2], stream[3], language_text, truncated)
     return _normalised_from_stream(
         text, stream, language_text, truncated, vocabulary, function_words
     )
