@@ -50,6 +50,9 @@ SEVERITY = {
 }
 _BATCHED_LOGITS = 8  # fewer texts: the head's own per-text loop is as fast
 _LOGITS_GROUP = 64  # texts summed together (bounds the padded array: 64 x longest x 5 floats)
+# texts analysed together: bounds the working memory of one call (measured on the benchmark
+# corpus: one call with 2,000 texts raised RSS by 68 MB for good, 256 at a time by 27 MB)
+MAX_CHUNK = 256
 STAGE_EMPTY, STAGE_RULES, STAGE_LIGHT = "empty", "rules", "light"
 STAGE_MID, STAGE_ENCODER = "mid", "encoder"
 # categories the mid stage settles as clean only under its stricter ``mid_severe_gate``
@@ -169,7 +172,19 @@ class DetectionEngine:
         return [item[0] for item in self.classify_with_stages(texts)]
 
     def classify_with_stages(self, texts: Sequence[str]) -> list[tuple[Classification, str]]:
-        """Like ``classify_many`` but also says which cascade stage settled each text."""
+        """Like ``classify_many`` but also says which cascade stage settled each text.
+
+        Large batches are worked through ``MAX_CHUNK`` texts at a time (same answers).
+        """
+        if len(texts) > MAX_CHUNK:
+            return [
+                item
+                for first in range(0, len(texts), MAX_CHUNK)
+                for item in self._classify_chunk(texts[first : first + MAX_CHUNK])
+            ]
+        return self._classify_chunk(texts)
+
+    def _classify_chunk(self, texts: Sequence[str]) -> list[tuple[Classification, str]]:
         if not texts:
             return []
         analyses = [self._rules.analyse(text) for text in texts]

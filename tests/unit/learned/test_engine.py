@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.detection.engine import (
+    MAX_CHUNK,
     STAGE_EMPTY,
     STAGE_ENCODER,
     STAGE_LIGHT,
@@ -56,6 +57,24 @@ def test_classify_many_equals_classify_one_by_one(tiny_engine: DetectionEngine) 
     together = tiny_engine.classify_many(AWKWARD)
     assert together == [tiny_engine.classify(text) for text in AWKWARD]
     assert tiny_engine.classify_many([]) == []
+
+
+def test_a_large_batch_is_worked_through_in_bounded_chunks(
+    tiny_engine: DetectionEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One call with thousands of texts must not hold all their analyses at once (memory)."""
+    texts = [f"{AWKWARD[i % len(AWKWARD)][:200]} {i}" for i in range(2 * MAX_CHUNK + 7)]
+    expected = [tiny_engine.classify_with_stages([text])[0] for text in texts]
+    sizes: list[int] = []
+    chunk = tiny_engine._classify_chunk
+
+    def spy(part: list[str]) -> list[tuple[Classification, str]]:
+        sizes.append(len(part))
+        return chunk(part)
+
+    monkeypatch.setattr(tiny_engine, "_classify_chunk", spy)
+    assert tiny_engine.classify_with_stages(texts) == expected
+    assert sizes == [MAX_CHUNK, MAX_CHUNK, 7]
 
 
 def test_a_clear_rule_hit_settles_in_the_rules_stage_with_spans(
