@@ -8,14 +8,14 @@ missing or corrupt.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from bot.detection.analysis import NO_SCORES, RuleAnalysis, RuleHit, Suppressor, Target
 from bot.detection.charfold import homoglyph_table
 from bot.detection.context import Candidate, RuleContext, TextLayout, all_words, words_between
 from bot.detection.custom import CompiledCustomTerms, compile_custom_terms
-from bot.detection.langid import LanguageIdentifier, default_identifier
+from bot.detection.langid import LanguageGuess, LanguageIdentifier, default_identifier
 from bot.detection.lexicon import Lexicon, RawMatch, default_lexicon
 from bot.detection.normalise import NormalisedText, normalise
 from bot.detection.rules import PHRASE, find_candidates
@@ -169,7 +169,22 @@ class RulesClassifier:
     def analyse(self, text: str) -> RuleAnalysis:
         """Everything the rules found in ``text`` (see ``RuleAnalysis``)."""
         normalised = normalise(text, self._vocabulary, self._lexicon.function_words)
-        guess = self._identifier.identify(normalised.language_text)
+        return self._analyse(normalised, self._identifier.identify(normalised.language_text))
+
+    def analyse_many(self, texts: Sequence[str]) -> list[RuleAnalysis]:
+        """``[analyse(text) for text in texts]``, with the batch's new words scored together
+        for language identification (``LanguageIdentifier.prime``)."""
+        vocabulary, function_words = self._vocabulary, self._lexicon.function_words
+        identifier = self._identifier
+        normalised = [normalise(text, vocabulary, function_words) for text in texts]
+        words = [identifier.words(item.language_text) for item in normalised]
+        identifier.prime(words)
+        return [
+            self._analyse(item, identifier.identify_words(item_words))
+            for item, item_words in zip(normalised, words, strict=True)
+        ]
+
+    def _analyse(self, normalised: NormalisedText, guess: LanguageGuess) -> RuleAnalysis:
         folded = normalised.text
         # Every word, when short enough to be had for the language gate's price.
         words = tuple(all_words(folded)) if len(folded) <= _LANGUAGE_GATE_CHARS else None

@@ -187,7 +187,7 @@ class DetectionEngine:
     def _classify_chunk(self, texts: Sequence[str]) -> list[tuple[Classification, str]]:
         if not texts:
             return []
-        analyses = [self._rules.analyse(text) for text in texts]
+        analyses = self._rules.analyse_many(texts)
         features = self._rule_features(analyses)
         ids = hashed_ngrams_many([a.normalised.text for a in analyses])
         light = self._model.light.probabilities(_head_logits(self._model.light, ids, features))

@@ -14,11 +14,14 @@ import json
 import math
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
 
 from bot.detection.errors import RulesDataError
 from bot.verdicts import Language
@@ -41,6 +44,7 @@ REBUILD_COMMAND = "python -m bot.detection.build_langid"
 MAX_ORDER = 4
 _FUNCTION_WORD_BONUS = 6.0  # nats: one function word outweighs a short word's n-grams
 _MIN_SHARE = 0.1
+_CACHE_MAX = 50_000  # words; their rows of pairs take ~10 MB
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")  # ``_WORD`` on ASCII text (faster)
 
@@ -176,6 +180,14 @@ class LanguageIdentifier:
         self._cache: dict[str, tuple[complex, ...]] = {}
         self._pair_tables = _pair_tables(model)
         self._bonuses = _function_word_bonuses(model.languages, function_words)
+        # ``prime``'s layout: one row per n-gram, then the unseen row, then a row of -0.0
+        # (padding: adding -0.0 changes no float)
+        self._gram_rows = {gram: row for row, gram in enumerate(model.log_probs)}
+        self._unseen_row = len(self._gram_rows)
+        values = [*model.log_probs.values(), model.unseen, (-0.0,) * len(model.languages)]
+        self._gram_matrix: npt.NDArray[np.float64] = np.asarray(values, dtype=np.float64).reshape(
+            len(values), len(model.languages)
+        )
 
     def _word_scores(self, word: str) -> tuple[float, ...]:
         """Sum of the word's n-gram log-probabilities per language over sqrt(n-gram count), plus
@@ -218,11 +230,49 @@ class LanguageIdentifier:
 
     def _word_votes(self, word: str) -> tuple[float, ...]:
         """The word's score per language, then its vote per language (softmax of the scores)."""
-        scores = self._word_scores(word)
-        best = max(scores)
-        weights = [math.exp(score - best) for score in scores]
-        norm = sum(weights)
-        return (*scores, *(weight / norm for weight in weights))
+        return _with_votes(self._word_scores(word))
+
+    def _store(self, word: str, values: tuple[float, ...]) -> tuple[complex, ...]:
+        row = tuple(map(complex, values[0::2], values[1::2]))
+        if len(self._cache) < _CACHE_MAX:
+            self._cache[word] = row
+        return row
+
+    def prime(self, word_lists: Iterable[Sequence[str]]) -> None:
+        """Score, together, the words of a batch of texts that are not cached yet (and cache
+        them): what ``identify`` would compute one word at a time, in fewer, larger steps.
+
+        Each word's n-gram log-probabilities are gathered into one (position, word, language)
+        array, padded with -0.0, and summed over the positions: per word and language the same
+        additions in the same order as ``_word_scores``, so the same floats.
+        """
+        cache = self._cache
+        if self._pair_tables is None or len(cache) >= _CACHE_MAX:
+            return
+        fresh: dict[str, list[str]] = {}
+        for words in word_lists:
+            for word in words:
+                if word not in cache and word not in fresh:
+                    grams = _letter_word_ngrams(word)
+                    fresh[word] = word_ngrams(word) if grams is None else grams
+        if _CACHE_MAX - len(cache) < len(fresh):
+            return  # ``identify`` scores them one by one, caching them until the cache is full
+        batch = [(word, grams) for word, grams in fresh.items() if grams]
+        if not batch:
+            return
+        lengths = [len(grams) for _, grams in batch]
+        longest = max(lengths)
+        layout = np.full((longest, len(batch)), self._unseen_row + 1, dtype=np.intp)
+        rows, unseen = self._gram_rows, self._unseen_row
+        for column, (_, grams) in enumerate(batch):
+            layout[: len(grams), column] = list(map(rows.get, grams, repeat(unseen)))
+        sums = self._gram_matrix[layout].sum(axis=0)
+        sums /= np.sqrt(np.asarray(lengths, dtype=np.float64))[:, None]
+        bonuses = self._bonuses
+        for (word, _), totals in zip(batch, sums.tolist(), strict=True):
+            for index, bonus in bonuses.get(word, ()):
+                totals[index] += bonus
+            self._store(word, _with_votes(tuple(totals)))
 
     def _word_row(self, word: str) -> tuple[complex, ...]:
         """``_word_votes`` two values per complex number (cached).
@@ -234,16 +284,19 @@ class LanguageIdentifier:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        values = self._word_votes(word)
-        row = tuple(map(complex, values[0::2], values[1::2]))
-        if len(self._cache) < 50_000:
-            self._cache[word] = row
-        return row
+        return self._store(word, self._word_votes(word))
+
+    def words(self, text: str) -> list[str]:
+        """The words ``identify`` scores in ``text``."""
+        folded = text.casefold()
+        return (_ASCII_WORD if folded.isascii() else _WORD).findall(folded)
 
     def identify(self, text: str) -> LanguageGuess:
         """Language of ``text`` (lowercase, accents kept: ``NormalisedText.language_text``)."""
-        folded = text.casefold()
-        words = (_ASCII_WORD if folded.isascii() else _WORD).findall(folded)
+        return self.identify_words(self.words(text))
+
+    def identify_words(self, words: list[str]) -> LanguageGuess:
+        """``identify`` of the text whose ``words`` these are."""
         if not words:
             return _NO_GUESS
         languages = self._model.languages
@@ -274,6 +327,14 @@ class LanguageIdentifier:
         return LanguageGuess(
             primary, tuple([(lang, round(share / kept_total, 3)) for lang, share in kept])
         )
+
+
+def _with_votes(scores: tuple[float, ...]) -> tuple[float, ...]:
+    """The scores, then each language's vote (softmax of the scores)."""
+    best = max(scores)
+    weights = [math.exp(score - best) for score in scores]
+    norm = sum(weights)
+    return (*scores, *(weight / norm for weight in weights))
 
 
 def _share_order(item: tuple[Language, float]) -> tuple[float, str]:

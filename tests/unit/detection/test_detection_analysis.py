@@ -6,6 +6,7 @@ import pytest
 
 from bot.detection.analysis import FEATURE_NAMES, Suppressor, Target
 from bot.detection.classifier import RulesClassifier, check_rules_data
+from bot.detection.langid import LanguageIdentifier, load_ngram_model
 from bot.verdicts import Category, Language
 
 
@@ -97,3 +98,26 @@ def test_classify_has_every_category(classifier: RulesClassifier) -> None:
 
 def test_shared_data_loads() -> None:
     check_rules_data()
+
+
+def test_analyse_many_is_analyse_one_by_one() -> None:
+    """The batch path scores new words for language id together: the same analyses."""
+    texts = [
+        "Jij bent een idioot, ge zijt nen echte zever",
+        "allez, t'es vraiment een dikke zever hein",
+        "I know where you live. Je sais où tu habites.",
+        "du bist so dumm, der Zug ist schon wieder zu spät",
+        "",
+        "😀😡🔥💩",
+        "i d i o o t",
+        "x" * 5_000,
+        "qqqqzzzz onvoorstelbaarheidsgedachte",
+    ]
+    one_by_one, together = RulesClassifier(), RulesClassifier()
+    for rules in (one_by_one, together):  # own caches: every word is new to both
+        rules._identifier = LanguageIdentifier(
+            load_ngram_model(), rules._lexicon.function_words_by_language()
+        )
+    assert together.analyse_many(texts) == [one_by_one.analyse(text) for text in texts]
+    assert together._identifier._cache.keys() == one_by_one._identifier._cache.keys()
+    assert together.analyse_many([]) == []

@@ -198,3 +198,47 @@ def test_odd_language_count_sums_plainly() -> None:
     assert identifier._pair_tables is None
     for word in [*_WORDS, "pas", "a b"]:
         assert identifier._word_scores(word) == _plain_word_scores(identifier, word)
+
+
+def _fresh_identifier() -> LanguageIdentifier:
+    return LanguageIdentifier(load_ngram_model(), default_identifier()._function_words)
+
+
+_BATCH = [
+    "allez, t'es vraiment een dikke zever hein",
+    "de de de niet pas the nicht die",
+    "qqqqzzzz onvoorstelbaarheidsgedachte " + "a" * 70,
+    "pourquoi mon colis n'est pas arrivé ﬁ",
+    "",
+    "12345 !!!",
+    *[text for text, _ in SHORT_MESSAGES],
+]
+
+
+def test_prime_caches_the_same_rows_as_scoring_word_by_word() -> None:
+    one_by_one, primed = _fresh_identifier(), _fresh_identifier()
+    word_lists = [primed.words(text) for text in _BATCH]
+    primed.prime(word_lists)
+    words = {word for words in word_lists for word in words}
+    assert words
+    assert words <= primed._cache.keys()
+    for word in words:
+        assert primed._cache[word] == one_by_one._word_row(word)  # the same floats, exactly
+    for text in _BATCH:
+        assert primed.identify(text) == one_by_one.identify(text)
+
+
+def test_prime_leaves_words_to_identify_when_the_cache_has_no_room(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.detection.langid as langid
+
+    identifier = _fresh_identifier()
+    monkeypatch.setattr(langid, "_CACHE_MAX", 3)
+    identifier.prime([["trein", "laat", "weer", "zever"]])
+    assert identifier._cache == {}  # four new words, room for three: none primed
+    identifier.identify("trein laat weer zever")
+    assert list(identifier._cache) == ["trein", "laat", "weer"]  # as before: the first ones
+    identifier.prime([["colis"]])
+    assert "colis" not in identifier._cache
+    assert identifier.identify("colis") == _fresh_identifier().identify("colis")
