@@ -193,13 +193,21 @@ class DetectionEngine:
         light = self._model.light.probabilities(_head_logits(self._model.light, ids, features))
         stages: list[str] = []
         pending: list[int] = []
-        for row, analysis in enumerate(analyses):
+        model = self._model
+        rule_settle, clean_gate, light_settle = (
+            model.rule_settle,
+            model.clean_gate,
+            model.light_settle,
+        )
+        for row, (analysis, top) in enumerate(
+            zip(analyses, light.max(axis=1).tolist(), strict=True)
+        ):
             if not analysis.normalised.text.strip():
                 stages.append(STAGE_EMPTY)  # nothing left to judge (empty, invisible-only)
                 light[row] = 0.0
-            elif max(analysis.category_scores.values(), default=0.0) >= self._model.rule_settle:
+            elif max(analysis.category_scores.values(), default=0.0) >= rule_settle:
                 stages.append(STAGE_RULES)
-            elif not self._model.clean_gate <= float(light[row].max()) < self._model.light_settle:
+            elif not clean_gate <= top < light_settle:
                 stages.append(STAGE_LIGHT)
             else:
                 stages.append(STAGE_ENCODER)
@@ -208,20 +216,18 @@ class DetectionEngine:
         pending = self._mid_stage(pending, analyses, ids, features, scores, stages)
         for row, stage in enumerate(stages):
             if stage == STAGE_RULES:
-                rule_scores = [
-                    analyses[row].category_scores.get(c, 0.0) for c in self._model.categories
-                ]
+                rule_scores = [analyses[row].category_scores.get(c, 0.0) for c in model.categories]
                 scores[row] = np.maximum(scores[row], np.asarray(rule_scores, dtype=np.float32))
         if pending:
             embeddings = self._encoder().encode([analyses[row].normalised.text for row in pending])
-            full = self._model.full
+            full = model.full
             sub_ids = [ids[row] for row in pending]
             scores[pending] = full.probabilities(
                 _head_logits(full, sub_ids, features[pending], embeddings)
             )
         return [
-            (self._classification(analyses[row], scores[row], stages[row]), stages[row])
-            for row in range(len(texts))
+            (self._classification(analysis, row_scores, stage), stage)
+            for analysis, row_scores, stage in zip(analyses, scores.tolist(), stages, strict=True)
         ]
 
     def _mid_stage(
@@ -258,7 +264,7 @@ class DetectionEngine:
         return left
 
     def _classification(
-        self, analysis: RuleAnalysis, scores: FloatArray, stage: str
+        self, analysis: RuleAnalysis, scores: list[float], stage: str
     ) -> Classification:
         """The answer for one text: ``rescale``d scores with spans and reasons, per category.
 
@@ -273,7 +279,7 @@ class DetectionEngine:
         for column, (category, raw, boundary) in enumerate(
             zip(
                 self._model.categories,
-                scores.tolist(),
+                scores,
                 self._boundaries(analysis.lang),
                 strict=True,
             )
