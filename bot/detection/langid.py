@@ -45,6 +45,8 @@ MAX_ORDER = 4
 _FUNCTION_WORD_BONUS = 6.0  # nats: one function word outweighs a short word's n-grams
 _MIN_SHARE = 0.1
 _CACHE_MAX = 50_000  # words; their rows of pairs take ~10 MB
+# fewer new words than this: numpy's per-call overhead outweighs the vectorised sums
+PRIME_MIN_WORDS = 8
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")  # ``_WORD`` on ASCII text (faster)
 
@@ -249,15 +251,18 @@ class LanguageIdentifier:
         cache = self._cache
         if self._pair_tables is None or len(cache) >= _CACHE_MAX:
             return
-        fresh: dict[str, list[str]] = {}
-        for words in word_lists:
-            for word in words:
-                if word not in cache and word not in fresh:
-                    grams = _letter_word_ngrams(word)
-                    fresh[word] = word_ngrams(word) if grams is None else grams
-        if _CACHE_MAX - len(cache) < len(fresh):
+        fresh = {
+            word: None for words in word_lists for word in words if word not in cache
+        }  # new words, once each, in order
+        if len(fresh) < PRIME_MIN_WORDS or _CACHE_MAX - len(cache) < len(fresh):
             return  # ``identify`` scores them one by one, caching them until the cache is full
-        batch = [(word, grams) for word, grams in fresh.items() if grams]
+        batch = []
+        for word in fresh:
+            grams = _letter_word_ngrams(word)
+            if grams is None:
+                grams = word_ngrams(word)
+            if grams:
+                batch.append((word, grams))
         if not batch:
             return
         lengths = [len(grams) for _, grams in batch]

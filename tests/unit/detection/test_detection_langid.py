@@ -235,6 +235,7 @@ def test_prime_leaves_words_to_identify_when_the_cache_has_no_room(
 
     identifier = _fresh_identifier()
     monkeypatch.setattr(langid, "_CACHE_MAX", 3)
+    monkeypatch.setattr(langid, "PRIME_MIN_WORDS", 1)
     identifier.prime([["trein", "laat", "weer", "zever"]])
     assert identifier._cache == {}  # four new words, room for three: none primed
     identifier.identify("trein laat weer zever")
@@ -242,3 +243,17 @@ def test_prime_leaves_words_to_identify_when_the_cache_has_no_room(
     identifier.prime([["colis"]])
     assert "colis" not in identifier._cache
     assert identifier.identify("colis") == _fresh_identifier().identify("colis")
+
+
+def test_prime_leaves_a_few_new_words_to_identify() -> None:
+    """Below PRIME_MIN_WORDS new words numpy's overhead costs more than it saves."""
+    from bot.detection.langid import PRIME_MIN_WORDS
+
+    identifier = _fresh_identifier()
+    few = ["trein", "laat", "weer", "zever", "colis", "retard", "Paket", "spät"][
+        : PRIME_MIN_WORDS - 1
+    ]
+    identifier.prime([few, few[:2]])
+    assert identifier._cache == {}
+    identifier.prime([few, ["geleverd"]])
+    assert list(identifier._cache) == [*few, "geleverd"]
