@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import cast
+
+from bot.cli.blas import pin_kernels
+
+pin_kernels(os.environ)  # before any sub-command imports numpy (see bot.cli.blas)
 
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.run_commands",  # run, demo, shell, db upgrade
