@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import os
 
+from bot.cli.blas import pin_kernels
+
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"  # before numpy is imported: one core, honestly
+pin_kernels(os.environ)  # the OpenBLAS kernels the pasici command runs with
 
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
