@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.detection.analysis import Suppressor, Target
 from bot.detection.context import Candidate, RuleContext, words_between
 from bot.verdicts import Category
@@ -11,13 +13,23 @@ __all__ = ["suppressors_for"]
 _NEGATION_WINDOW_WORDS = 8
 _HATE_NEGATION_WORDS = 3
 _COMPLEMENTISERS = frozenset(["that", "dat", "dass", "que", "qu'", "of", "ob", "si"])
+# A condition or time clause AFTER a threat ("... als mijn pakje niet komt", "... si mon colis
+# n'arrive pas", "... if you don't pay") ends the threat: a negation in it is not the threat's.
+_CONDITION_AFTER = re.compile(
+    r"\b(?:if|unless|when|until|als|indien|tenzij|wanneer|zodra|si|s'il|s'ils|quand|lorsque"
+    r"|sauf|wenn|falls|sobald|ausser)\b"
+)
 
 
 def _negated(ctx: RuleContext, candidate: Candidate) -> bool:
     if candidate.rule == "threat.violence":
         # Only a negation inside the threat counts ("I will not hurt you", "ik sla je niet"),
-        # not one in a condition before it ("if the tech doesn't show up I'll ...").
+        # not one in a condition before or after it ("if the tech doesn't show up I'll ...",
+        # "ik steek je auto in brand als mijn pakje niet komt").
         end = ctx.layout.clause_end(candidate.term_end)
+        condition = _CONDITION_AFTER.search(ctx.text, candidate.term_end, end)
+        if condition is not None:
+            end = condition.start()
         return bool(ctx.index("grammar.negators").within(candidate.start, end))
     floor = ctx.layout.clause_start(candidate.start)
     first = words_between(ctx.text, floor, candidate.start)[:1]

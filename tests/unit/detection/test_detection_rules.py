@@ -18,6 +18,11 @@ INSULT, HATE, SEXUAL, THREAT, TROLLING = (
 )
 
 HARMFUL: list[tuple[str, str, Category]] = [
+    # a negation in a condition AFTER the threat is not the threat's
+    ("nl", "Ik steek je auto in brand als mijn pakje morgen niet geleverd is.", THREAT),
+    ("fr", "Je vais brûler ta voiture si mon colis n'arrive pas demain.", THREAT),
+    ("en", "I will burn your shop down if you don't refund me", THREAT),
+    ("de", "Ich zünde euren Laden an, wenn das Paket nicht kommt.", THREAT),
     # English
     ("en", "You are an idiot", INSULT),
     ("nl", "jij bent echt een iiidiooooot hoor", INSULT),
@@ -287,6 +292,11 @@ def test_not_flagged(classifier: RulesClassifier, lang: str, kind: str, text: st
         ("I don't think you're an idiot", "suppressed:negation"),
         ("he called me 'idiot'", "suppressed:quote"),
         ("stop calling people idiots", "suppressed:counter_speech"),
+        ("Stop met vluchtelingen kakkerlakken te noemen.", "suppressed:counter_speech"),
+        ("Hör auf, Leute Idioten zu nennen.", "suppressed:counter_speech"),
+        ("Hört auf, Flüchtlinge als Ungeziefer zu bezeichnen.", "suppressed:counter_speech"),
+        ("I will not hurt you if you pay", "suppressed:negation"),
+        ("ik sla je niet als je betaalt", "suppressed:negation"),
         ("this app is garbage", "suppressed:product"),
         ("ich Idiot habe das Ticket vergessen", "suppressed:idiom"),
         ("as a gay man I can say faggot", "suppressed:reclaimed"),
