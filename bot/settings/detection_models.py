@@ -93,6 +93,9 @@ class ModelOnlySettings(StrictModel):
     only for these categories and only from ``act_at``; other model-only verdicts over their
     threshold go to the moderators for review. The model can be confidently wrong on angry
     customers it has never seen; a person then decides, and nobody is punished for criticism.
+    Never when the rules found the category's words and discounted them all (negated, quoted,
+    counter-speech, an idiom, aimed at a product, an allow term...): "stop calling refugees
+    cockroaches" must not be punished because the model reacts to "cockroaches".
     """
 
     act_at: Probability = 0.8
@@ -101,7 +104,11 @@ class ModelOnlySettings(StrictModel):
     def allows(self, item: CategoryScore) -> bool:
         """May an over-threshold ``item`` act? Yes with rule/custom-term evidence (a matched
         span), or for a confident model score in a category allowed to act on the model alone."""
-        return bool(item.spans) or (item.category in self.categories and item.score >= self.act_at)
+        if item.spans:
+            return True
+        if item.suppressed:
+            return False
+        return item.category in self.categories and item.score >= self.act_at
 
 
 class DetectionSettings(StrictModel):

@@ -89,3 +89,27 @@ def test_shipped_engine_tells_identity_mentions_from_hate(
 ) -> None:
     flagged = decide(shipped_engine.classify(text), shipped_engine.default_thresholds())
     assert (flagged is not None) is harmful
+
+
+COUNTER_SPEECH_AND_NEGATION = [
+    ("Stop calling people idiots.", Category.INSULT),
+    ("Stop calling refugees cockroaches.", Category.HATE),
+    ("Arrêtez de traiter les migrants de rats.", Category.HATE),
+    ("Hört auf, Flüchtlinge als Ungeziefer zu bezeichnen.", Category.HATE),
+    ("you are not an idiot", Category.INSULT),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), COUNTER_SPEECH_AND_NEGATION)
+def test_words_the_rules_discounted_are_marked_so_the_model_alone_cannot_act(
+    shipped_engine: DetectionEngine, text: str, category: Category
+) -> None:
+    """The model reacts to the slur or insult word itself; the rules saw it negated or
+    denounced. The score says so (``suppressed``) and the community policy then sends a high
+    model score to review instead of acting (``ModelOnlySettings.allows``)."""
+    from bot.settings.detection_models import ModelOnlySettings
+
+    item = shipped_engine.classify(text).score_of(category)
+    assert item.suppressed
+    assert not item.spans
+    assert not ModelOnlySettings().allows(item)

@@ -37,3 +37,14 @@ def test_gate_falls_back_to_an_allowed_category():
     )
     verdict = verdict_of(both, THRESHOLDS, ModelOnlySettings())
     assert verdict.category == "insult"
+
+
+def test_discounted_rule_words_keep_a_confident_model_score_from_flagging():
+    gate = ModelOnlySettings()
+    discounted = CategoryScore(Category.INSULT, 0.95, suppressed=("negation",))
+    verdict = verdict_of(_classified(discounted), THRESHOLDS, gate)
+    assert not verdict.flagged
+    assert "review:model-only insult" in verdict.reasons
+    # a rule hit that still counts (a span) acts, whatever else was discounted
+    backed = CategoryScore(Category.INSULT, 0.95, spans=SPAN, suppressed=())
+    assert verdict_of(_classified(backed), THRESHOLDS, gate).flagged

@@ -230,3 +230,21 @@ def test_model_only_verdicts_act_only_when_allowed(category, score, acts):
     if not acts:
         assert "model-only verdict" in decision.reason
         assert kinds(decision) == ["alert"]
+
+
+@pytest.mark.parametrize("suppressed", [("counter_speech",), ("negation",), ("quote", "idiom")])
+def test_a_model_score_on_words_the_rules_discounted_never_acts(suppressed):
+    """Counter-speech ("stop calling refugees cockroaches"): the rules found "cockroaches"
+    and discounted it; the model, reacting to the word, says hate 1.00. A moderator decides."""
+    from bot.verdicts import Category, CategoryScore, Classification, Language
+
+    classification = Classification(
+        Language.EN, (CategoryScore(Category.HATE, 0.99, suppressed=suppressed),)
+    )
+    decision = decide(make_message(), classification, MemberHistory(), make_policy(), ALL, NOW)
+    assert decision.review
+    assert kinds(decision) == ["alert"]
+    assert f"its words were found but judged not abusive ({', '.join(suppressed)})" in (
+        decision.reason
+    )
+    assert decision.points == 0
