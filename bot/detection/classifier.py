@@ -83,6 +83,18 @@ def _gated(match: RawMatch) -> bool:
     )
 
 
+_FALSE_FRIENDS = "allow.false_friends"
+
+
+def _without_false_friends(found: list[RawMatch], lang: Language) -> list[RawMatch]:
+    """Drop the other languages' matches of an ordinary word of the message's language
+    (``lang``): "retards" is a slur in English and "delays" in French."""
+    ordinary = {(m.start, m.end) for m in found if m.role == _FALSE_FRIENDS and m.lang is lang}
+    if not ordinary:
+        return found
+    return [m for m in found if m.lang is lang or (m.start, m.end) not in ordinary]
+
+
 def check_rules_data() -> None:
     """Load every shipped data file now.
 
@@ -196,7 +208,7 @@ class RulesClassifier:
         folded = normalised.text
         # Every word, when short enough to be had for the language gate's price.
         words = tuple(all_words(folded)) if len(folded) <= _LANGUAGE_GATE_CHARS else None
-        raw = self._lexicon_matches(folded, guess.shares, words)
+        raw = self._lexicon_matches(folded, guess.shares, words, guess.lang)
         allowed_spans: list[tuple[int, int]] = []
         custom_candidates: list[Candidate] = []
         if self._custom is not None:
@@ -256,18 +268,25 @@ class RulesClassifier:
         return self._analysis(normalised, guess.lang, guess.shares, raw, hits, ctx)
 
     def _lexicon_matches(
-        self, folded: str, shares: tuple[tuple[Language, float], ...], words: tuple[str, ...] | None
+        self,
+        folded: str,
+        shares: tuple[tuple[Language, float], ...],
+        words: tuple[str, ...] | None,
+        lang: Language,
     ) -> list[RawMatch]:
         """Lexicon matches in the languages the message is written in.
 
         All languages count when the language is unknown or the message too short to tell
         (``words``: every word of ``folded`` when it is at most 200 characters, else None).
+        A false friend of the message's language (``lang``) drops the other languages' match.
         """
         if words is None:
             count = len(words_between(folded, 0, min(len(folded), _LANGUAGE_GATE_CHARS)))
         else:
             count = len(words)
         found = self._lexicon.find_all(folded)
+        if any(m.role == _FALSE_FRIENDS for m in found):
+            found = _without_false_friends(found, lang)
         if not shares or count < _MIN_WORDS_FOR_LANGUAGE_GATE:
             return found[:MAX_MATCHES] if len(found) > MAX_MATCHES else found
         present = {lang for lang, _ in shares}

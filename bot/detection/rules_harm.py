@@ -20,6 +20,49 @@ from bot.verdicts import Category, Language
 __all__ = ["HARM_RULES"]
 
 _MAX_LINK_WORDS = 3  # group .. dehumanising word ("X are (all) vermin")
+# A bare "geen" / "keine" + group is exclusion ("Keine Ausländer hier!", "Lasst keine X mehr
+# ...", "In onze wijk willen we geen X"), except as the object of a verb of feeling, having,
+# seeing or existing ("Ich hasse keine Ausländer", "Ik heb geen moslims gezien", "Hier gibt es
+# keine Ausländer"): then the negation is that verb's.
+_BARE_EXCLUSION_CUES = frozenset(["geen", "keine"])
+_OBJECT_VERBS = frozenset(
+    [
+        "hasse",
+        "hasst",
+        "hassen",
+        "haat",
+        "haten",
+        "habe",
+        "hab",
+        "hat",
+        "haben",
+        "hatte",
+        "heb",
+        "hebben",
+        "had",
+        "gibt",
+        "gab",
+        "sehe",
+        "sah",
+        "gesehen",
+        "zie",
+        "zag",
+        "gezien",
+        "kenne",
+        "kennt",
+        "ken",
+        "kent",
+        "mag",
+        "mogen",
+        "finde",
+        "vind",
+        "treffe",
+        "ontmoet",
+        "bin",
+        "ben",
+    ]
+)
+_OBJECT_VERB_WINDOW = 3  # words before the cue
 _MAX_COPULA_LINK_WORDS = 8  # when the gap holds a copula or simile ("X in the queue are like rats")
 _MAX_DEROGATION_WORDS = 12
 _MAX_OBJECT_DISTANCE = 5
@@ -136,6 +179,8 @@ def _hate(ctx: RuleContext) -> Iterable[Candidate]:
         cues = ctx.index(role)
         for group in ctx.matches("hate.groups"):
             for cue in cues.before(group.start, layout.clause_start(group.start), limit=1):
+                if cue.term in _BARE_EXCLUSION_CUES and _object_of_a_verb(ctx, cue):
+                    continue
                 if len(words_between(ctx.text, cue.end, group.start)) <= (
                     0 if rule == "hate.derogatory_modifier" else 1
                 ):
@@ -152,6 +197,11 @@ def _hate(ctx: RuleContext) -> Iterable[Candidate]:
                     )
                     found.term = f"{cue.term} {group.term}"
                     yield found
+
+
+def _object_of_a_verb(ctx: RuleContext, cue: RawMatch) -> bool:
+    lead = words_between(ctx.text, ctx.layout.clause_start(cue.start), cue.start)
+    return not _OBJECT_VERBS.isdisjoint(lead[-_OBJECT_VERB_WINDOW:])
 
 
 def _threats(ctx: RuleContext) -> Iterable[Candidate]:

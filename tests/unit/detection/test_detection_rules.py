@@ -18,6 +18,10 @@ INSULT, HATE, SEXUAL, THREAT, TROLLING = (
 )
 
 HARMFUL: list[tuple[str, str, Category]] = [
+    ("en", "you retards can't even run a bus", INSULT),  # in English still abuse
+    ("de", "Wir wollen keine Ausländer hier.", HATE),
+    ("nl", "Geen moslims in onze bus!", HATE),
+    ("nl", "Wij willen geen moslims in onze wijk.", HATE),
     # a negation in a condition AFTER the threat is not the threat's
     ("nl", "Ik steek je auto in brand als mijn pakje morgen niet geleverd is.", THREAT),
     ("fr", "Je vais brûler ta voiture si mon colis n'arrive pas demain.", THREAT),
@@ -149,6 +153,14 @@ HARMFUL: list[tuple[str, str, Category]] = [
 ]
 
 NOT_FLAGGED: list[tuple[str, str, str]] = [
+    # false friends: "retard(s)" is a delay in French, a slur in English
+    ("fr", "false_friend", "Les retards de la STIB sont une honte."),
+    ("fr", "false_friend", "Vos retards, j'en ai marre."),
+    # a bare "keine" / "geen" after another verb is its object, not exclusion
+    ("de", "negation", "Ich hasse keine Ausländer, ich hasse eure Verspätungen."),
+    ("de", "neutral", "Hier gibt es keine Ausländer, nur Pendler."),
+    ("nl", "negation", "Ik haat geen moslims, ik haat jullie vertragingen."),
+    ("nl", "neutral", "Ik heb geen moslims gezien op de trein."),
     # aimed at the product or service
     ("en", "product", "this app is garbage"),
     ("en", "product", "Your chatbot is a complete idiot"),
