@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from bot.detection.errors import RulesDataError
 from bot.detection.learned.model import ModelFileError
+
+if TYPE_CHECKING:
+    from bot.detection.engine import DetectionEngine, Thresholds
+    from bot.settings.detection_models import ModelOnlySettings
 
 __all__ = ["add_parser"]
 
@@ -58,10 +63,27 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _engine(arguments: argparse.Namespace) -> Any:
+def _one_line(error: Exception) -> str:
+    """The error's message on one line (a YAML error spans several, with a caret line)."""
+    lines = (line.strip() for line in str(error).splitlines())
+    return " ".join(line for line in lines if line and line != "^")
+
+
+def _engine(
+    arguments: argparse.Namespace,
+) -> tuple[DetectionEngine, Thresholds, ModelOnlySettings]:
+    """The engine, thresholds and gate, ready before any message is read: the rules data is
+    checked and the encoders loaded now, so a missing or corrupt file fails at start.
+
+    Raises ``RulesDataError``, ``ModelFileError`` or ``PolicyError``.
+    """
+    from bot.detection.classifier import check_rules_data
     from bot.detection.tools.verdict import engine_and_thresholds
 
-    return engine_and_thresholds(arguments.models_dir, arguments.config)
+    check_rules_data()
+    engine, thresholds, gate = engine_and_thresholds(arguments.models_dir, arguments.config)
+    engine.warm_up()
+    return engine, thresholds, gate
 
 
 def _classify(arguments: argparse.Namespace) -> int:
@@ -72,8 +94,8 @@ def _classify(arguments: argparse.Namespace) -> int:
         return _fail("classify needs a text (or --format jsonl to read JSON lines from stdin)")
     try:
         engine, thresholds, gate = _engine(arguments)
-    except (ModelFileError, PolicyError) as error:
-        return _fail(str(error))
+    except (ModelFileError, PolicyError, RulesDataError) as error:
+        return _fail(_one_line(error))
     if arguments.format == "jsonl":
         from tqdm import tqdm
 
@@ -107,8 +129,8 @@ def _scan(arguments: argparse.Namespace) -> int:
         arguments.out.mkdir(parents=True, exist_ok=True)
         write_csv(arguments.out / "scan.csv", columns, results)
         write_html(arguments.out / "scan.html", arguments.file, results)
-    except (ModelFileError, PolicyError, ScanError) as error:
-        return _fail(str(error))
+    except (ModelFileError, PolicyError, RulesDataError, ScanError) as error:
+        return _fail(_one_line(error))
     except OSError as error:
         return _fail(f"cannot write to {arguments.out}: {error.strerror}")
     flagged = sum(1 for _, v in results if v is not None and v.flagged)
@@ -125,11 +147,10 @@ def _eval(arguments: argparse.Namespace) -> int:
     from bot.detection.training.samples import CorpusError, load_jsonl
 
     try:
-        samples = load_jsonl(arguments.file)
-        # eval measures the classifier itself: thresholds only, no model-only gate
         engine, thresholds, _gate = _engine(arguments)
-    except (ModelFileError, PolicyError, CorpusError) as error:
-        return _fail(str(error))
+        samples = load_jsonl(arguments.file)
+    except (ModelFileError, PolicyError, RulesDataError, CorpusError) as error:
+        return _fail(_one_line(error))
     outcomes = evaluate(samples, engine, thresholds, progress=not arguments.no_progress)
     print(render_report(outcomes, arguments.worst))
     return 0
@@ -165,8 +186,8 @@ def _train(arguments: argparse.Namespace) -> int:
             log=lambda line: print(line, file=sys.stderr),
             mid_embedder=mid_embedder,
         )
-    except (CorpusError, TrainingDataError) as error:
-        return _fail(str(error))
+    except (CorpusError, TrainingDataError, RulesDataError) as error:
+        return _fail(_one_line(error))
     print("dev-set metrics (thresholds chosen on dev):")
     print(render_table(result.metrics))
     crossfold = {
