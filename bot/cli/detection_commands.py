@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,17 @@ def add_parser(subparsers: Any) -> None:
     )
     scan.add_argument("--format", choices=("csv", "jsonl"), help="default: from the file extension")
     scan.add_argument(
+        "--encoding",
+        type=_encoding,
+        default="utf-8-sig",
+        help="the file's text encoding, e.g. latin-1 or utf-16 (default: UTF-8, BOM or not)",
+    )
+    scan.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        help="CSV delimiter, one character or 'tab' (default: sniffed among , ; tab)",
+    )
+    scan.add_argument(
         "--out", type=Path, required=True, help="directory for scan.csv and scan.html"
     )
     _common(scan)
@@ -56,6 +68,23 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--models-dir", type=Path, help="model files (default: the shipped ones)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+
+def _encoding(name: str) -> str:
+    """An ``--encoding`` Python knows (argparse turns the ValueError into a usage error)."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {name!r}") from None
+    return name
+
+
+def _delimiter(value: str) -> str:
+    """A ``--delimiter``: one character, or ``tab`` / ``\\t`` for a tab."""
+    delimiter = "\t" if value in ("tab", "\\t") else value
+    if len(delimiter) != 1:
+        raise argparse.ArgumentTypeError(f"expected one character or 'tab', not {value!r}")
+    return delimiter
 
 
 def _fail(message: str) -> int:
@@ -124,7 +153,13 @@ def _scan(arguments: argparse.Namespace) -> int:
     )
     try:
         engine, thresholds, gate = _engine(arguments)
-        columns, rows = read_rows(arguments.file, arguments.text_column, file_format)
+        columns, rows = read_rows(
+            arguments.file,
+            arguments.text_column,
+            file_format,
+            encoding=arguments.encoding,
+            delimiter=arguments.delimiter,
+        )
         results = scan(rows, engine, thresholds, progress=not arguments.no_progress, gate=gate)
         arguments.out.mkdir(parents=True, exist_ok=True)
         write_csv(arguments.out / "scan.csv", columns, results)

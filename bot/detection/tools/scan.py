@@ -5,8 +5,10 @@ All user text in the HTML goes through ``html.escape`` (exports contain anything
 
 from __future__ import annotations
 
+import codecs
 import csv
 import html
+import io
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -20,9 +22,21 @@ from bot.detection.engine import DetectionEngine, Thresholds
 from bot.detection.tools.verdict import Verdict, verdict_of
 from bot.settings.detection_models import ModelOnlySettings
 
-__all__ = ["ScanError", "ScanRow", "read_rows", "scan", "write_html"]
+__all__ = [
+    "DEFAULT_ENCODING",
+    "ScanError",
+    "ScanRow",
+    "read_rows",
+    "read_text",
+    "scan",
+    "sniff_delimiter",
+    "write_csv",
+    "write_html",
+]
 
 BATCH = 256
+DEFAULT_ENCODING = "utf-8-sig"  # UTF-8, with or without a byte order mark
+DELIMITERS = ",;\t"  # what spreadsheets write (Excel under a Belgian locale: semicolon)
 csv.field_size_limit(10_000_000)
 
 
@@ -39,50 +53,84 @@ class ScanRow:
 
 
 def read_rows(
-    path: Path, text_column: str, file_format: str
+    path: Path,
+    text_column: str,
+    file_format: str,
+    encoding: str = DEFAULT_ENCODING,
+    delimiter: str | None = None,
 ) -> tuple[list[str], Iterator[ScanRow]]:
     """Column names (empty for JSONL: taken from the rows later) and a row iterator.
 
-    A CSV without the text column raises ``ScanError``.
+    The whole file is decoded first, so bytes that are not ``encoding`` fail before any row is
+    scored. A CSV's delimiter is sniffed from its header line unless ``delimiter`` is given.
+    An unreadable file or a CSV without the text column raises ``ScanError``.
     """
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as error:
-        raise ScanError(f"cannot read {path}: {error.strerror}") from error
+    text = read_text(path, encoding)
+    handle = io.StringIO(text, newline="")
     if file_format == "csv":
-        reader = csv.DictReader(handle)
+        header = next(io.StringIO(text, newline=""), "")
+        reader = csv.DictReader(handle, delimiter=delimiter or sniff_delimiter(header))
         columns = list(reader.fieldnames or [])
         if text_column not in columns:
-            handle.close()
             raise ScanError(
                 f"{path}: no column {text_column!r} (columns: {', '.join(columns) or 'none'})"
             )
-        return columns, _csv_rows(reader, text_column, handle)
+        return columns, _csv_rows(reader, text_column)
     return [], _jsonl_rows(handle, text_column)
 
 
-def _csv_rows(reader: csv.DictReader[str], column: str, handle: TextIO) -> Iterator[ScanRow]:
-    with handle:
-        for number, row in enumerate(reader, start=1):
-            fields = {k: v if isinstance(v, str) else "" for k, v in row.items() if k is not None}
-            yield ScanRow(number, fields, fields.get(column) or "")
+def read_text(path: Path, encoding: str) -> str:
+    """The file's text; ``ScanError`` if it cannot be read or is not ``encoding``."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ScanError(f"cannot read {path}: {error.strerror}") from error
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise ScanError(_decode_problem(path, data, encoding, error)) from error
+
+
+def _decode_problem(path: Path, data: bytes, encoding: str, error: UnicodeDecodeError) -> str:
+    """Where the bytes stop being ``encoding`` (file:line) and which encoding to try."""
+    line = data[: error.start].decode(encoding, errors="replace").count("\n") + 1
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    suggestion = "utf-16" if utf16 else "latin-1"
+    shown = "UTF-8" if encoding == DEFAULT_ENCODING else encoding
+    return (
+        f"{path}:{line}: not {shown} text (byte 0x{data[error.start]:02x}: {error.reason});"
+        f" give the file's encoding, e.g. --encoding {suggestion}"
+    )
+
+
+def sniff_delimiter(header: str) -> str:
+    """The header line's delimiter among comma, semicolon and tab (comma when unclear)."""
+    try:
+        return csv.Sniffer().sniff(header, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _csv_rows(reader: csv.DictReader[str], column: str) -> Iterator[ScanRow]:
+    for number, row in enumerate(reader, start=1):
+        fields = {k: v if isinstance(v, str) else "" for k, v in row.items() if k is not None}
+        yield ScanRow(number, fields, fields.get(column) or "")
 
 
 def _jsonl_rows(handle: TextIO, column: str) -> Iterator[ScanRow]:
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield ScanRow(number, {}, None, f"invalid JSON: {error.msg}")
-                continue
-            if not isinstance(row, dict) or not isinstance(row.get(column), str):
-                yield ScanRow(number, {}, None, f"no string field {column!r}")
-                continue
-            fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in row.items()}
-            yield ScanRow(number, fields, row[column])
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield ScanRow(number, {}, None, f"invalid JSON: {error.msg}")
+            continue
+        if not isinstance(row, dict) or not isinstance(row.get(column), str):
+            yield ScanRow(number, {}, None, f"no string field {column!r}")
+            continue
+        fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in row.items()}
+        yield ScanRow(number, fields, row[column])
 
 
 def scan(
