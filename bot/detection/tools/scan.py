@@ -1,6 +1,7 @@
 """``pasici scan``: score an exported comment thread (CSV/JSONL); write a CSV and an HTML summary.
 
-All user text in the HTML goes through ``html.escape`` (exports contain anything, including markup).
+All user text in the HTML goes through ``html.escape`` (exports contain anything, including markup)
+and every CSV cell through ``spreadsheet_safe`` (a message can be a spreadsheet formula).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = [
     "read_text",
     "scan",
     "sniff_delimiter",
+    "spreadsheet_safe",
     "write_csv",
     "write_html",
 ]
@@ -37,6 +39,8 @@ __all__ = [
 BATCH = 256
 DEFAULT_ENCODING = "utf-8-sig"  # UTF-8, with or without a byte order mark
 DELIMITERS = ",;\t"  # what spreadsheets write (Excel under a Belgian locale: semicolon)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is read as a formula
+RESULT_COLUMNS = ("row", "flagged", "category", "score", "lang", "reasons", "error")
 csv.field_size_limit(10_000_000)
 
 
@@ -126,11 +130,15 @@ def _jsonl_rows(handle: TextIO, column: str) -> Iterator[ScanRow]:
         except json.JSONDecodeError as error:
             yield ScanRow(number, {}, None, f"invalid JSON: {error.msg}")
             continue
-        if not isinstance(row, dict) or not isinstance(row.get(column), str):
+        if not isinstance(row, dict):
             yield ScanRow(number, {}, None, f"no string field {column!r}")
             continue
         fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in row.items()}
-        yield ScanRow(number, fields, row[column])
+        text = row.get(column)
+        if not isinstance(text, str):  # the other fields are kept: they say whose row it is
+            yield ScanRow(number, fields, None, f"no string field {column!r}")
+            continue
+        yield ScanRow(number, fields, text)
 
 
 def scan(
@@ -169,32 +177,42 @@ def _score(
     ]
 
 
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text: a leading quote when it would start a formula.
+
+    OWASP's defence against CSV injection: a message such as ``=HYPERLINK(...)`` opened in Excel
+    or LibreOffice would otherwise run as a formula.
+    """
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def write_csv(
     path: Path, columns: Sequence[str], results: Sequence[tuple[ScanRow, Verdict | None]]
 ) -> None:
+    """The input's columns then the verdict's; every cell is ``spreadsheet_safe``."""
     if not columns:  # JSONL: every key seen, in order of first appearance
         columns = list(dict.fromkeys(key for row, _ in results for key in row.fields))
-    extra = ["row", "flagged", "category", "score", "lang", "reasons", "error"]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([*columns, *extra])
+        writer.writerow([spreadsheet_safe(cell) for cell in [*columns, *RESULT_COLUMNS]])
         for row, verdict in results:
-            base = [row.fields.get(c, "") for c in columns]
-            if verdict is None:
-                writer.writerow([*base, row.number, "", "", "", "", "", row.error or ""])
-            else:
-                writer.writerow(
-                    [
-                        *base,
-                        row.number,
-                        verdict.flagged,
-                        verdict.category or "",
-                        f"{verdict.score:.4f}",
-                        verdict.lang,
-                        " | ".join(verdict.reasons),
-                        "",
-                    ]
-                )
+            cells = [row.fields.get(c, "") for c in columns] + _result_cells(row, verdict)
+            writer.writerow([spreadsheet_safe(cell) for cell in cells])
+
+
+def _result_cells(row: ScanRow, verdict: Verdict | None) -> list[str]:
+    """The ``RESULT_COLUMNS`` of one row."""
+    if verdict is None:
+        return [str(row.number), "", "", "", "", "", row.error or ""]
+    return [
+        str(row.number),
+        str(verdict.flagged),
+        verdict.category or "",
+        f"{verdict.score:.4f}",
+        verdict.lang,
+        " | ".join(verdict.reasons),
+        "",
+    ]
 
 
 def write_html(path: Path, source: Path, results: Sequence[tuple[ScanRow, Verdict | None]]) -> None:
