@@ -177,17 +177,24 @@ def _scan(arguments: argparse.Namespace) -> int:
 
 
 def _eval(arguments: argparse.Namespace) -> int:
-    from bot.detection.tools.evaluate import evaluate, render_report
+    """Metrics of what the bot flags (``verdict_of`` with the community's gate, as classify and
+    scan). Bad lines are each reported (file:line) and skipped; then the exit code is 1."""
+    from bot.detection.tools.evaluate import DETECT_LANG, evaluate, render_report
     from bot.detection.tools.verdict import PolicyError
-    from bot.detection.training.samples import CorpusError, load_jsonl
+    from bot.detection.training.samples import CorpusError, read_labelled
 
     try:
-        engine, thresholds, _gate = _engine(arguments)
-        samples = load_jsonl(arguments.file)
+        engine, thresholds, gate = _engine(arguments)
+        samples, problems = read_labelled(arguments.file, default_lang=DETECT_LANG)
     except (ModelFileError, PolicyError, RulesDataError, CorpusError) as error:
         return _fail(_one_line(error))
-    outcomes = evaluate(samples, engine, thresholds, progress=not arguments.no_progress)
+    for problem in problems:
+        print(f"pasici: {problem}", file=sys.stderr)
+    outcomes = evaluate(samples, engine, thresholds, progress=not arguments.no_progress, gate=gate)
     print(render_report(outcomes, arguments.worst))
+    if problems:
+        print(f"pasici: {len(problems)} invalid line(s) skipped", file=sys.stderr)
+        return 1
     return 0
 
 

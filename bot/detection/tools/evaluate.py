@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from tqdm import tqdm
 
-from bot.detection.engine import DetectionEngine, Thresholds, decide
+from bot.detection.engine import DetectionEngine, Thresholds
+from bot.detection.tools.verdict import Verdict, verdict_of
 from bot.detection.training.metrics import (
     Outcome,
     confusion,
@@ -15,10 +16,12 @@ from bot.detection.training.metrics import (
     render_table,
 )
 from bot.detection.training.samples import LABELS, Sample
+from bot.settings.detection_models import ModelOnlySettings
 
-__all__ = ["evaluate", "render_report"]
+__all__ = ["DETECT_LANG", "evaluate", "render_report"]
 
 BATCH = 256
+DETECT_LANG = ""  # a sample's language when its line has none: the engine's detected one is used
 
 
 def evaluate(
@@ -26,7 +29,11 @@ def evaluate(
     engine: DetectionEngine,
     thresholds: Thresholds,
     progress: bool = True,
+    gate: ModelOnlySettings | None = None,
 ) -> list[Outcome]:
+    """Score each sample as ``classify`` and ``scan`` do (``verdict_of``: thresholds, then the
+    community's model-only ``gate``). A sample without a language (``DETECT_LANG``) is counted
+    under the language the engine detects."""
     outcomes: list[Outcome] = []
     for start in tqdm(
         range(0, len(samples), BATCH), desc="scoring", unit="batch", disable=not progress
@@ -35,16 +42,14 @@ def evaluate(
         for sample, classification in zip(
             chunk, engine.classify_many([s.text for s in chunk]), strict=True
         ):
-            flagged = decide(classification, thresholds)
-            if flagged is not None:
-                predicted, score = flagged.category.value, flagged.score
-            else:
-                top = classification.top()
-                predicted, score = "ok", top.score if top else 0.0
-            outcomes.append(
-                Outcome(sample.id, sample.lang, sample.label, predicted, score, sample.text)
-            )
+            outcomes.append(_outcome(sample, verdict_of(classification, thresholds, gate)))
     return outcomes
+
+
+def _outcome(sample: Sample, verdict: Verdict) -> Outcome:
+    predicted = verdict.category if verdict.flagged and verdict.category else "ok"
+    lang = sample.lang or verdict.lang
+    return Outcome(sample.id, lang, sample.label, predicted, verdict.score, sample.text)
 
 
 def render_report(outcomes: Sequence[Outcome], worst: int = 10) -> str:

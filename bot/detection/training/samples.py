@@ -7,7 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["LABELS", "CorpusError", "Sample", "corpus_dir", "load_corpus", "load_jsonl"]
+__all__ = [
+    "LABELS",
+    "CorpusError",
+    "Sample",
+    "corpus_dir",
+    "load_corpus",
+    "load_jsonl",
+    "read_labelled",
+]
 
 LABELS: tuple[str, ...] = ("ok", "insult", "hate", "sexual", "threat", "trolling")
 LANGS: tuple[str, ...] = ("nl", "fr", "en", "de")
@@ -37,34 +45,67 @@ def corpus_dir() -> Path:
 
 def load_jsonl(path: Path, source: str = "corpus") -> list[Sample]:
     """Read one labelled JSONL file; a malformed line raises ``CorpusError`` with file:line."""
-    samples: list[Sample] = []
+    samples, problems = read_labelled(path, source)
+    if problems:
+        raise CorpusError(problems[0])
+    return samples
+
+
+def read_labelled(
+    path: Path, source: str = "corpus", default_lang: str = "und"
+) -> tuple[list[Sample], list[str]]:
+    """Every usable line of a labelled JSONL file, and a ``file:line: problem`` per bad line.
+
+    A line without "lang" gets ``default_lang``. ``CorpusError`` if the file cannot be read.
+    """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise CorpusError(f"{path}: cannot read ({error})") from error
-    for number, line in enumerate(lines, start=1):
+    samples: list[Sample] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 is text
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            label = str(row["label"])
-            if label not in LABELS:
-                raise ValueError(f"unknown label {label!r}")
-            samples.append(
-                Sample(
-                    id=str(row.get("id", f"{path.stem}-{number}")),
-                    text=str(row["text"]),
-                    lang=str(row.get("lang", "und")),
-                    label=label,
-                    source=source,
-                    kind=str(row.get("kind", "")),
-                    evasion=bool(row.get("evasion", False)),
-                    scenario=str(row.get("scenario", "")),
-                )
-            )
-        except (ValueError, KeyError, TypeError) as error:
-            raise CorpusError(f"{path}:{number}: {error}") from error
-    return samples
+        except json.JSONDecodeError as error:
+            problems.append(f"{path}:{number}: invalid JSON: {error}")
+            continue
+        try:
+            samples.append(_sample(row, path, number, source, default_lang))
+        except ValueError as error:
+            problems.append(f"{path}:{number}: {error}")
+    return samples, problems
+
+
+def _sample(row: object, path: Path, number: int, source: str, default_lang: str) -> Sample:
+    """One labelled line's sample; ``ValueError`` naming what is wrong with it."""
+    if not isinstance(row, dict):
+        raise ValueError("expected a JSON object")
+    if "label" not in row:
+        raise ValueError('missing "label"')
+    label = row["label"]
+    if label not in LABELS:
+        raise ValueError(f"unknown label {label!r}")
+    if "text" not in row:
+        raise ValueError('missing "text"')
+    text = row["text"]
+    if not isinstance(text, str):
+        raise ValueError(f'"text" must be a string, not {json.dumps(text)[:40]}')
+    lang = row.get("lang")
+    if lang is not None and not isinstance(lang, str):
+        raise ValueError('"lang" must be a string')
+    return Sample(
+        id=str(row.get("id", f"{path.stem}-{number}")),
+        text=text,
+        lang=lang or default_lang,
+        label=str(label),
+        source=source,
+        kind=str(row.get("kind", "")),
+        evasion=bool(row.get("evasion", False)),
+        scenario=str(row.get("scenario", "")),
+    )
 
 
 def load_corpus(split: str, root: Path | None = None, langs: Iterable[str] = LANGS) -> list[Sample]:

@@ -89,6 +89,9 @@ def test_corpus_loader_reads_the_team_format_sorted_by_id(tmp_path: Path) -> Non
         ("{broken", "Expecting"),
         (json.dumps({"id": "x", "text": "t", "label": "rude"}), "unknown label"),
         (json.dumps({"id": "x", "label": "ok"}), "text"),
+        (json.dumps({"id": "x", "text": None, "label": "ok"}), '"text" must be a string, not null'),
+        (json.dumps({"id": "x", "text": ["t"], "label": "ok"}), '"text" must be a string'),
+        (json.dumps(["t", "ok"]), "expected a JSON object"),
     ],
 )
 def test_corpus_loader_names_file_and_line_of_a_bad_line(
