@@ -121,6 +121,11 @@ def _classify(arguments: argparse.Namespace) -> int:
 
     if arguments.format == "text" and arguments.text is None:
         return _fail("classify needs a text (or --format jsonl to read JSON lines from stdin)")
+    if arguments.format == "jsonl" and arguments.text is not None:
+        return _fail(
+            "classify --format jsonl reads JSON lines from stdin and takes no text argument"
+            f" (got {arguments.text[:40]!r})"
+        )
     try:
         engine, thresholds, gate = _engine(arguments)
     except (ModelFileError, PolicyError, RulesDataError) as error:
@@ -137,7 +142,8 @@ def _classify(arguments: argparse.Namespace) -> int:
     print(f"{head}  score={verdict.score:.2f}  lang={verdict.lang}")
     for item in sorted(classification.scores, key=lambda s: -s.score):
         print(f"  {item.category.value:<9} {item.score:.2f}")
-    for span in (s for item in classification.scores for s in item.spans):
+    spans = dict.fromkeys(s for item in classification.scores for s in item.spans)
+    for span in spans:  # once each: categories can share a span
         print(f"  span [{span.start}:{span.end}] {span.text!r}")
     for reason in verdict.reasons:
         print(f"  reason: {reason}")

@@ -10,9 +10,10 @@ from bot.detection.engine import DetectionEngine, Thresholds
 from bot.detection.tools.verdict import verdict_of
 from bot.settings.detection_models import ModelOnlySettings
 
-__all__ = ["classify_stream", "parse_line"]
+__all__ = ["classify_stream", "json_problem", "parse_line", "write_stream"]
 
 BATCH = 256
+BOM = "\ufeff"
 
 
 def parse_line(line: str) -> tuple[object, str | None, str | None]:
@@ -20,7 +21,7 @@ def parse_line(line: str) -> tuple[object, str | None, str | None]:
     try:
         row = json.loads(line)
     except json.JSONDecodeError as error:
-        return None, None, f"invalid JSON: {error.msg} at column {error.colno}"
+        return None, None, json_problem(error)
     if not isinstance(row, dict):
         return None, None, 'expected a JSON object with "id" and "text"'
     item_id = row.get("id")
@@ -33,6 +34,12 @@ def parse_line(line: str) -> tuple[object, str | None, str | None]:
     return item_id, text, None
 
 
+def json_problem(error: json.JSONDecodeError) -> str:
+    """``invalid JSON: <what> at column <n>`` (json's "Invalid control character at" has its own
+    dangling "at", dropped)."""
+    return f"invalid JSON: {error.msg.removesuffix(' at')} at column {error.colno}"
+
+
 def classify_stream(
     lines: Iterable[str],
     engine: DetectionEngine,
@@ -42,6 +49,8 @@ def classify_stream(
     """Yield one output object per non-blank input line, batching the engine calls."""
     pending: list[tuple[int, object, str | None, str | None]] = []
     for number, line in enumerate(lines, start=1):
+        if number == 1:
+            line = line.removeprefix(BOM)  # Windows tools start UTF-8 files with one
         if not line.strip():
             continue
         pending.append((number, *parse_line(line)))

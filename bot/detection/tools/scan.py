@@ -20,6 +20,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from bot.detection.engine import DetectionEngine, Thresholds
+from bot.detection.tools.jsonl import json_problem
 from bot.detection.tools.verdict import Verdict, verdict_of
 from bot.settings.detection_models import ModelOnlySettings
 
@@ -128,7 +129,7 @@ def _jsonl_rows(handle: TextIO, column: str) -> Iterator[ScanRow]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as error:
-            yield ScanRow(number, {}, None, f"invalid JSON: {error.msg}")
+            yield ScanRow(number, {}, None, json_problem(error))
             continue
         if not isinstance(row, dict):
             yield ScanRow(number, {}, None, f"no string field {column!r}")

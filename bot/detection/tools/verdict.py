@@ -59,7 +59,10 @@ def verdict_of(
     shown = flagged or over or classification.top()
     if shown is None:
         return Verdict(False, None, 0.0, classification.lang.value, ())
-    reasons = (*(r for r in shown.reasons if not r.startswith("stage:")), *review)
+    # once each, in first-seen order: a wall of one insult repeats the same rule's reason
+    reasons = tuple(
+        dict.fromkeys((*(r for r in shown.reasons if not r.startswith("stage:")), *review))
+    )
     return Verdict(
         flagged=flagged is not None,
         category=flagged.category.value if flagged else None,

@@ -258,4 +258,4 @@ def test_scan_jsonl_keeps_every_field_and_reports_bad_lines(
     scored = (out_dir / "scan.csv").read_text(encoding="utf-8").splitlines()
     assert scored[0] == "msg,user,row,flagged,category,score,lang,reasons,error"
     assert scored[2].endswith(",no string field 'msg'")
-    assert scored[3].endswith(",invalid JSON: Expecting value")
+    assert scored[3].endswith(",invalid JSON: Expecting value at column 1")
