@@ -63,6 +63,9 @@ _OBJECT_VERBS = frozenset(
     ]
 )
 _OBJECT_VERB_WINDOW = 3  # words before the cue
+# pronouns that make the next word a name for the reader ("du Zecke"); not "je"/"your": "je pot"
+# is "your jar"
+_VOCATIVE_PRONOUNS = frozenset(["jij", "gij", "ge", "toi", "you", "du"])
 _MAX_COPULA_LINK_WORDS = 8  # when the gap holds a copula or simile ("X in the queue are like rats")
 _MAX_DEROGATION_WORDS = 12
 _MAX_OBJECT_DISTANCE = 5
@@ -147,6 +150,11 @@ def _hate(ctx: RuleContext) -> Iterable[Candidate]:
         yield candidate(
             Category.HATE, "hate.slur", PHRASE, match, Target.GROUP, suppressible=_NO_NEGATION
         )
+    for match in ctx.matches("hate.ambiguous_slurs"):
+        if _aimed_slur(ctx, match):
+            yield candidate(
+                Category.HATE, "hate.slur", PHRASE, match, Target.GROUP, suppressible=_NO_NEGATION
+            )
     for match in ctx.matches("hate.phrases"):
         yield candidate(Category.HATE, "hate.phrase", PHRASE, match, Target.GROUP)
     groups = ctx.index("hate.groups")
@@ -197,6 +205,19 @@ def _hate(ctx: RuleContext) -> Iterable[Candidate]:
                     )
                     found.term = f"{cue.term} {group.term}"
                     yield found
+
+
+def _aimed_slur(ctx: RuleContext, match: RawMatch) -> bool:
+    """An ambiguous slur ("pot", "raton", "dyke", "Zecke") is one when a derogatory modifier
+    ("vuile", "sale", "dirty", "dreckige") or an address cue ("jij bent een", "t'es un") comes at
+    most one word before it, or a vocative pronoun right before it ("du Zecke", "jij pot")."""
+    floor = ctx.layout.clause_start(match.start)
+    for role in ("hate.modifiers", "grammar.address_noun"):
+        for cue in ctx.index(role).before(match.start, floor, limit=1):
+            if len(words_between(ctx.text, cue.end, match.start)) <= 1:
+                return True
+    before = words_between(ctx.text, floor, match.start)[-1:]
+    return bool(before) and before[0] in _VOCATIVE_PRONOUNS
 
 
 def _object_of_a_verb(ctx: RuleContext, cue: RawMatch) -> bool:
@@ -419,6 +440,7 @@ HARM_RULES: tuple[
         frozenset(
             [
                 "hate.slurs",
+                "hate.ambiguous_slurs",
                 "hate.phrases",
                 "hate.dehumanising",
                 "hate.derogation_phrases",

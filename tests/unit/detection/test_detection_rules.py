@@ -18,6 +18,11 @@ INSULT, HATE, SEXUAL, THREAT, TROLLING = (
 )
 
 HARMFUL: list[tuple[str, str, Category]] = [
+    ("nl", "vuile poten in Brussel", HATE),
+    ("nl", "jij pot", HATE),
+    ("fr", "sale raton", HATE),
+    ("en", "you dirty dyke", HATE),
+    ("de", "du Zecke", HATE),
     ("en", "you retards can't even run a bus", INSULT),  # in English still abuse
     ("de", "Wir wollen keine Ausländer hier.", HATE),
     ("nl", "Geen moslims in onze bus!", HATE),
@@ -153,6 +158,14 @@ HARMFUL: list[tuple[str, str, Category]] = [
 ]
 
 NOT_FLAGGED: list[tuple[str, str, str]] = [
+    # slurs that are also ordinary words or names need an aimed context
+    ("nl", "homonym", "Er stond geen pot koffie klaar in de wachtzaal."),
+    ("nl", "homonym", "Mijn hond heeft zijn poot gebroken op het perron."),
+    ("nl", "homonym", "Janet van de klantendienst was super vriendelijk."),
+    ("fr", "homonym", "Le melon était pourri au marché de la gare."),
+    ("en", "homonym", "The coffee pot in the waiting room is broken again."),
+    ("en", "homonym", "The dyke broke after the storm, the road is closed."),
+    ("de", "homonym", "Ich habe eine Zecke im Bein nach der Wanderung."),
     # false friends: "retard(s)" is a delay in French, a slur in English
     ("fr", "false_friend", "Les retards de la STIB sont une honte."),
     ("fr", "false_friend", "Vos retards, j'en ai marre."),
