@@ -18,6 +18,8 @@ INSULT, HATE, SEXUAL, THREAT, TROLLING = (
 )
 
 HARMFUL: list[tuple[str, str, Category]] = [
+    ("de", "Du bist ein Nichts.", INSULT),
+    ("de", "du Asylant", HATE),
     ("nl", "vuile poten in Brussel", HATE),
     ("nl", "jij pot", HATE),
     ("fr", "sale raton", HATE),
@@ -158,6 +160,11 @@ HARMFUL: list[tuple[str, str, Category]] = [
 ]
 
 NOT_FLAGGED: list[tuple[str, str, str]] = [
+    ("de", "neutral", "Sie hatte nichts damit zu tun, das war die Bahn."),  # "nichts": nothing
+    ("de", "homonym", "Schickt unsere unzufriedenen Asylanten alle zum Vatikan!"),
+    ("fr", "idiom", "je m'attarde pas avec des gens qui parlent sans savoir"),
+    ("en", "idiom", "Early bird catches the worm, so I took the 6:12 train."),
+    ("en", "idiom", "We want the stations all spic and span."),
     # slurs that are also ordinary words or names need an aimed context
     ("nl", "homonym", "Er stond geen pot koffie klaar in de wachtzaal."),
     ("nl", "homonym", "Mijn hond heeft zijn poot gebroken op het perron."),
