@@ -18,6 +18,7 @@ INSULT, HATE, SEXUAL, THREAT, TROLLING = (
 )
 
 HARMFUL: list[tuple[str, str, Category]] = [
+    ("de", "Halt die Schnauze!", INSULT),
     ("de", "Du bist ein Nichts.", INSULT),
     ("de", "du Asylant", HATE),
     ("nl", "vuile poten in Brussel", HATE),
@@ -160,6 +161,8 @@ HARMFUL: list[tuple[str, str, Category]] = [
 ]
 
 NOT_FLAGGED: list[tuple[str, str, str]] = [
+    ("de", "idiom", "Ich habe die Schnauze voll von euren Verspätungen!"),  # "fed up"
+    ("en", "idiom", "My home alarm was triggered twice last night by your faulty sensor."),
     ("de", "neutral", "Sie hatte nichts damit zu tun, das war die Bahn."),  # "nichts": nothing
     ("de", "homonym", "Schickt unsere unzufriedenen Asylanten alle zum Vatikan!"),
     ("fr", "idiom", "je m'attarde pas avec des gens qui parlent sans savoir"),
