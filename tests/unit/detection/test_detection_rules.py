@@ -18,6 +18,9 @@ INSULT, HATE, SEXUAL, THREAT, TROLLING = (
 )
 
 HARMFUL: list[tuple[str, str, Category]] = [
+    ("en", "You're nothing.", INSULT),
+    ("en", "You are a nobody.", INSULT),
+    ("nl", "jij bent niks", INSULT),
     ("de", "Halt die Schnauze!", INSULT),
     ("de", "Du bist ein Nichts.", INSULT),
     ("de", "du Asylant", HATE),
@@ -161,6 +164,10 @@ HARMFUL: list[tuple[str, str, Category]] = [
 ]
 
 NOT_FLAGGED: list[tuple[str, str, str]] = [
+    # "nothing" / "niets" after a verb are not "you are nothing"
+    ("en", "complaint", "You know nothing about your own tariffs."),
+    ("nl", "complaint", "Jullie doen niets aan de vertraging."),
+    ("nl", "complaint", "Jullie doen niks, al drie weken geen internet."),
     ("de", "idiom", "Ich habe die Schnauze voll von euren Verspätungen!"),  # "fed up"
     ("en", "idiom", "My home alarm was triggered twice last night by your faulty sensor."),
     ("de", "neutral", "Sie hatte nichts damit zu tun, das war die Bahn."),  # "nichts": nothing
