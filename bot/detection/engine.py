@@ -59,6 +59,12 @@ STAGE_EMPTY, STAGE_RULES, STAGE_LIGHT = "empty", "rules", "light"
 STAGE_MID, STAGE_ENCODER = "mid", "encoder"
 # categories the mid stage settles as clean only under its stricter ``mid_severe_gate``
 MID_SEVERE = frozenset({Category.THREAT, Category.HATE})
+# categories the mid stage never flags on its own: its bag of sub-words took crude product
+# criticism for sexual remarks ("Die App ist echt der letzte Mist": sexual 0.52, settled at mid
+# as "clean" because the raw score was under the clean gate but over the sexual threshold); a
+# text the mid head scores over their threshold goes on to the encoder, which reads the words
+# in order
+MID_NOT_SETTLED = frozenset({Category.SEXUAL})
 
 
 def decide(classification: Classification, thresholds: Thresholds) -> CategoryScore | None:
@@ -112,6 +118,9 @@ class DetectionEngine:
         self._score_reasons: tuple[dict[float, str], ...] = tuple({} for _ in model.categories)
         self._severe_columns = np.asarray(
             [i for i, c in enumerate(model.categories) if c in MID_SEVERE], dtype=np.intp
+        )
+        self._unsettled_columns = tuple(
+            i for i, c in enumerate(model.categories) if c in MID_NOT_SETTLED
         )
 
     @classmethod
@@ -254,11 +263,18 @@ class DetectionEngine:
         low, high = self._model.mid_clean_gate, self._model.mid_settle
         severe = self._severe_columns
         severe_gate = self._model.mid_severe_gate
+        unsettled = self._unsettled_columns
         left = []
         for row, values in zip(pending, probabilities, strict=True):
             top = float(values.max())
             clean = top < low and float(values[severe].max(initial=0.0)) < severe_gate
-            if clean or top >= high:
+            harmful = top >= high
+            if (clean or harmful) and unsettled:
+                # settled either way, the unsettled categories must stay under their thresholds
+                boundaries = self._boundaries(analyses[row].lang)
+                if any(values[column] >= boundaries[column] for column in unsettled):
+                    clean = harmful = False
+            if clean or harmful:
                 scores[row] = values
                 stages[row] = STAGE_MID
             else:

@@ -113,3 +113,17 @@ def test_words_the_rules_discounted_are_marked_so_the_model_alone_cannot_act(
     assert item.suppressed
     assert not item.spans
     assert not ModelOnlySettings().allows(item)
+
+
+def test_the_mid_stage_never_settles_a_text_over_the_sexual_threshold(
+    shipped_engine: DetectionEngine,
+) -> None:
+    """The mid head scored this crude product criticism sexual 0.52 (raw score under the clean
+    gate, over the sexual threshold) and settled it; the encoder reads it as criticism."""
+    from bot.detection.engine import STAGE_ENCODER
+
+    classification, stage = shipped_engine.classify_with_stages(
+        ["Die App ist echt der letzte Mist"]
+    )[0]
+    assert stage == STAGE_ENCODER
+    assert classification.score_of(Category.SEXUAL).score < 0.5
