@@ -4,14 +4,13 @@ that have none."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from bot.cli.main import main
+from tests.unit.learned.cli_helpers import run_cli
 
 POLICY = (
     "key: test\n"
@@ -37,10 +36,7 @@ def _run(
     monkeypatch: pytest.MonkeyPatch,
     stdin: str = "",
 ) -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    code = main([*argv, "--no-progress"])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli([*argv, "--no-progress"], capsys, monkeypatch, stdin)
 
 
 def _write_jsonl(path: Path, rows: list[object]) -> Path:

@@ -3,29 +3,19 @@ argument is a usage error, and reasons (and, in text output, spans) are listed o
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from bot.cli.main import main
 from bot.detection.tools.verdict import verdict_of
 from bot.verdicts import Category, CategoryScore, Classification, Language, Span
+from tests.unit.learned.cli_helpers import run_cli
 
 JSONL = ["classify", "--format", "jsonl", "--no-progress"]
 
 
-def _run(
-    argv: list[str],
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    stdin: str = "",
-) -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+_run = run_cli
 
 
 def test_a_byte_order_mark_before_the_first_line_is_accepted(

@@ -4,12 +4,11 @@ file:line when the bytes do not decode) and semicolon or tab separated CSV (snif
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
-from bot.cli.main import main
+from tests.unit.learned.cli_helpers import run_cli
 
 
 def _scan(
@@ -19,11 +18,10 @@ def _scan(
     monkeypatch: pytest.MonkeyPatch,
     *options: str,
 ) -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))
     argv = ["scan", str(source), "--text-column", "message", "--out", str(source.parent / "out")]
-    code = main([*argv, *options, "--models-dir", str(models), "--no-progress"])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(
+        [*argv, *options, "--models-dir", str(models), "--no-progress"], capsys, monkeypatch
+    )
 
 
 def _scanned(source: Path) -> list[str]:

@@ -3,7 +3,6 @@ a one-line ``pasici: ...`` message and exit code 2 before any message is read, n
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -11,23 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.main import main
 from bot.detection import charfold, langid, lexicon
 from bot.detection.learned.model import default_models_dir
+from tests.unit.learned.cli_helpers import run_cli
 
 ENCODER_FILE = "use_encoder.int8.onnx"
 
 
-def _run(
-    argv: list[str],
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    stdin: str = "",
-) -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+_run = run_cli
 
 
 @pytest.fixture(scope="module")
