@@ -49,6 +49,7 @@ class Suppressor(StrEnum):
     QUESTION = "question"  # a genuine question about a term or group
     PRODUCT = "product"  # aimed at a product/service ("this app is garbage")
     ALLOWED = "allowed"  # a community allow term
+    SELF = "self"  # the speaker about themselves ("ik ben echt een idioot, ticket vergeten")
 
 
 class TermMatch(NamedTuple):

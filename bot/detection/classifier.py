@@ -41,6 +41,7 @@ _CUE_ROLES = (
     "grammar.third_person",
     "grammar.product_subjects",
     "grammar.first_person",
+    "grammar.self_copulas",
     "grammar.second_person",
     "grammar.negators",
     "grammar.not_negation",

@@ -11,6 +11,7 @@ from bot.verdicts import Category
 __all__ = ["suppressors_for"]
 
 _NEGATION_WINDOW_WORDS = 8
+_SELF_WORDS = 3  # "ich bin (so ein) Idiot", "i am (such a complete) idiot"
 _HATE_NEGATION_WORDS = 3
 _COMPLEMENTISERS = frozenset(["that", "dat", "dass", "que", "qu'", "of", "ob", "si"])
 # A condition or time clause AFTER a threat ("... als mijn pakje niet komt", "... si mon colis
@@ -62,6 +63,18 @@ def _in_sentence(ctx: RuleContext, role: str, candidate: Candidate) -> bool:
     return bool(ctx.index(role).within(start, end + 1))
 
 
+def _about_oneself(ctx: RuleContext, candidate: Candidate) -> bool:
+    """ "I'm such an idiot", "ben ik nu de idioot?", "ich bin so ein Idiot": a first-person
+    copula at most ``_SELF_WORDS`` words before an insult not addressed to the reader."""
+    if candidate.target is Target.SECOND_PERSON:
+        return False
+    floor = ctx.layout.clause_start(candidate.term_start)
+    for cue in ctx.index("grammar.self_copulas").before(candidate.term_start, floor, limit=1):
+        if len(words_between(ctx.text, cue.end, candidate.term_start)) <= _SELF_WORDS:
+            return True
+    return False
+
+
 def _idiom(ctx: RuleContext, candidate: Candidate) -> bool:
     return bool(ctx.index("allow.idioms").covering(candidate.term_start, candidate.term_end))
 
@@ -88,6 +101,8 @@ def suppressors_for(
         and _in_sentence(ctx, "grammar.counter_speech", candidate)
     ):
         found.append(Suppressor.COUNTER_SPEECH)
+    if candidate.category is Category.INSULT and _about_oneself(ctx, candidate):
+        found.append(Suppressor.SELF)
     if (
         "question" in allowed
         and candidate.target is not Target.SECOND_PERSON

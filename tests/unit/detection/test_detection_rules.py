@@ -18,6 +18,8 @@ INSULT, HATE, SEXUAL, THREAT, TROLLING = (
 )
 
 HARMFUL: list[tuple[str, str, Category]] = [
+    ("en", "I'm sure you're an idiot", INSULT),  # a first person before "you're" is not self
+    ("nl", "Ik ben een klant en jij bent een idioot", INSULT),
     ("en", "You're nothing.", INSULT),
     ("en", "You are a nobody.", INSULT),
     ("nl", "jij bent niks", INSULT),
@@ -164,6 +166,10 @@ HARMFUL: list[tuple[str, str, Category]] = [
 ]
 
 NOT_FLAGGED: list[tuple[str, str, str]] = [
+    # the speaker about themselves
+    ("en", "self", "am I an idiot for calling three times about the same invoice?"),
+    ("nl", "self", "Ik ben echt een idioot, ik was mijn ticket vergeten."),
+    ("de", "self", "Ich bin so ein Idiot, ich habe mein Ticket vergessen."),
     # "nothing" / "niets" after a verb are not "you are nothing"
     ("en", "complaint", "You know nothing about your own tariffs."),
     ("nl", "complaint", "Jullie doen niets aan de vertraging."),
@@ -338,6 +344,7 @@ def test_not_flagged(classifier: RulesClassifier, lang: str, kind: str, text: st
         ("Hör auf, Leute Idioten zu nennen.", "suppressed:counter_speech"),
         ("Hört auf, Flüchtlinge als Ungeziefer zu bezeichnen.", "suppressed:counter_speech"),
         ("I will not hurt you if you pay", "suppressed:negation"),
+        ("I am such an idiot, I left my ticket at home", "suppressed:self"),
         ("ik sla je niet als je betaalt", "suppressed:negation"),
         ("this app is garbage", "suppressed:product"),
         ("ich Idiot habe das Ticket vergessen", "suppressed:idiom"),
