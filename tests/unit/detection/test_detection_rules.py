@@ -18,6 +18,7 @@ INSULT, HATE, SEXUAL, THREAT, TROLLING = (
 )
 
 HARMFUL: list[tuple[str, str, Category]] = [
+    ("fr", "Sale noire, dégage du tram", HATE),
     ("en", "I'm sure you're an idiot", INSULT),  # a first person before "you're" is not self
     ("nl", "Ik ben een klant en jij bent een idioot", INSULT),
     ("en", "You're nothing.", INSULT),
@@ -344,6 +345,9 @@ def test_not_flagged(classifier: RulesClassifier, lang: str, kind: str, text: st
         ("Hör auf, Leute Idioten zu nennen.", "suppressed:counter_speech"),
         ("Hört auf, Flüchtlinge als Ungeziefer zu bezeichnen.", "suppressed:counter_speech"),
         ("I will not hurt you if you pay", "suppressed:negation"),
+        # a parent reporting the slur their child was called
+        ("Quelqu'un a traité ma fille de sale noire dans le tram, c'est inadmissible.", "quote"),
+        ("Iemand noemde mijn zoon een vuile makak op de bus.", "suppressed:quote"),
         ("I am such an idiot, I left my ticket at home", "suppressed:self"),
         ("ik sla je niet als je betaalt", "suppressed:negation"),
         ("this app is garbage", "suppressed:product"),
