@@ -253,10 +253,11 @@ def render(rows, size, langs, stages, rss_before, rss_engine, single_n) -> str: 
         "  the benchmark's 2,000-text warm-up call 275 -> 228 MB); new words of a batch scored",
         "  together for language id (rules stage 13-17% cheaper, measured interleaving batches in",
         "  one process); fixes from an independent audit (false flags on counter-speech,",
-        "  negation, false friends, ambiguous slurs, idioms; heads retrained: encoder on 19.7% of",
-        "  dev, was 16.2%). Whole engine, 10 alternating runs each: start of session 3,091",
-        "  batched (2,905-3,304), after the speed work 3,154 (2,750-3,471), now 3,075",
-        "  (2,579-3,280): run-to-run noise on this machine (+-10%) is larger than the change.",
+        "  negation, false friends, ambiguous slurs, self-deprecation, idioms; heads retrained",
+        "  several times: encoder on 16-21% of dev). Whole engine, 10 alternating runs each (04:15",
+        "  UTC): start of session 3,091 batched (2,905-3,304), after the speed work 3,154",
+        "  (2,750-3,471), with the fixes then 3,075 (2,579-3,280): run-to-run noise on this",
+        "  machine (+-10%) is larger than the change. Final run: 3,143 (encoder on 23%).",
         "",
     ]
     return "\n".join(lines)
