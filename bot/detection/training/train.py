@@ -327,14 +327,15 @@ def _gates(
     """(clean gate, settle level) of a cascade stage, from held-out TRAIN messages' top scores.
 
     clean gate: the level under which at most ``quantile`` of harmful messages fall (capped at
-    0.2). settle level: the lowest level >= 0.5 at which the stage's flags reach ``precision``
-    (harmful vs ok); 1.01 (never) if none does.
+    0.2). settle level: the lowest level >= 0.5, on a 0.01 grid, at which the stage's flags
+    reach ``precision`` (harmful vs ok); 1.01 (never) if none does. (A 0.05 grid made the mid
+    gate jump between 0.7 and 0.8 from one retrain to the next: encoder on 16-21% of dev.)
     """
     harmful: np.ndarray = np.asarray(targets.any(axis=1), dtype=bool)
     if top.size == 0 or not harmful.any():
         return 0.0, 1.01
     clean_gate = round(float(min(0.2, np.quantile(top[harmful], quantile))), 4)
-    for level in np.arange(0.5, 1.0, 0.05):
+    for level in np.arange(0.5, 1.0, 0.01):
         flagged: np.ndarray = np.asarray(top >= level, dtype=bool)
         if flagged.sum() >= 10 and harmful[flagged].mean() >= precision:
             return clean_gate, round(float(level), 2)
