@@ -257,7 +257,7 @@ def render(rows, size, langs, stages, rss_before, rss_engine, single_n) -> str: 
         "  several times: encoder on 16-21% of dev). Whole engine, 10 alternating runs each (04:15",
         "  UTC): start of session 3,091 batched (2,905-3,304), after the speed work 3,154",
         "  (2,750-3,471), with the fixes then 3,075 (2,579-3,280): run-to-run noise on this",
-        "  machine (+-10%) is larger than the change. Final run: 3,143 (encoder on 23%).",
+        "  machine (+-10%) is larger than the change. After the last retrains 3,143-3,380.",
         "",
     ]
     return "\n".join(lines)
