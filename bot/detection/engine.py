@@ -36,6 +36,7 @@ from bot.detection.learned.features import (
     hashed_ngrams_many,
 )
 from bot.detection.learned.model import HeadWeights, LearnedModel, ModelFileError
+from bot.detection.rules_data import rules_data_fingerprint
 from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
 
 __all__ = ["DetectionEngine", "ModelFileError", "Thresholds", "decide"]
@@ -144,7 +145,15 @@ class DetectionEngine:
         return DetectionEngine(self._model, RulesClassifier(custom), self._shared, self._shared_mid)
 
     def warm_up(self) -> None:
-        """Load the encoders now (they are otherwise loaded on first uncertain text)."""
+        """Check the heads were trained on this rules data and load the encoders now (they are
+        otherwise loaded on first uncertain text)."""
+        recorded = self._model.manifest.get("rules_data")
+        if recorded is not None and recorded != rules_data_fingerprint():
+            raise ModelFileError(
+                self._model.manifest_path,
+                "trained with other rules data (a lexicon file, langid.json or homoglyphs.json"
+                " changed since): the heads are stale",
+            )
         self._shared.check_width(self._model.full)
         if self._model.mid is not None:
             self._shared_mid.check_width(self._model.mid)

@@ -21,6 +21,7 @@ from bot.detection.analysis import FEATURE_NAMES
 from bot.detection.classifier import RulesClassifier
 from bot.detection.learned.features import Embedder, FloatArray, feature_settings, hashed_ngrams
 from bot.detection.learned.model import HeadWeights, default_models_dir, write_model
+from bot.detection.rules_data import rules_data_fingerprint
 from bot.detection.training.fit import (
     TrainingDataError,
     choose_thresholds,
@@ -218,6 +219,7 @@ def train(
         **({"mid_embedder": mid_embedder.name} if mid_embedder is not None else {}),
         **_key("mid_embedder", mid_embedder),
         "features": feature_settings(),
+        "rules_data": rules_data_fingerprint(),
         "cascade": cascade,
         "thresholds": {c: {lang: 0.5 for lang in (*LANGS, "und")} for c in CATEGORIES},
         "training": {

