@@ -286,8 +286,7 @@ class RulesClassifier:
         else:
             count = len(words)
         found = self._lexicon.find_all(folded)
-        if any(m.role == _FALSE_FRIENDS for m in found):
-            found = _without_false_friends(found, lang)
+        found = _without_false_friends(found, lang)
         if not shares or count < _MIN_WORDS_FOR_LANGUAGE_GATE:
             return found[:MAX_MATCHES] if len(found) > MAX_MATCHES else found
         present = {lang for lang, _ in shares}
