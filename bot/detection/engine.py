@@ -39,7 +39,7 @@ from bot.detection.learned.model import HeadWeights, LearnedModel, ModelFileErro
 from bot.detection.rules_data import rules_data_fingerprint
 from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
 
-__all__ = ["DetectionEngine", "ModelFileError", "Thresholds", "decide"]
+__all__ = ["SEVERITY", "DetectionEngine", "ModelFileError", "Thresholds", "decide", "threshold_of"]
 
 Thresholds = Mapping[tuple[Category, Language], float]
 # Among the categories over their threshold the most serious is reported (a threat that comes
@@ -68,14 +68,19 @@ MID_SEVERE = frozenset({Category.THREAT, Category.HATE})
 MID_NOT_SETTLED = frozenset({Category.SEXUAL})
 
 
+def threshold_of(thresholds: Thresholds, category: Category, lang: Language) -> float:
+    """The threshold of ``category`` in ``lang`` (else the language-free one, else 0.5)."""
+    limit = thresholds.get((category, lang))
+    if limit is None:
+        limit = thresholds.get((category, Language.UNKNOWN), 0.5)
+    return limit
+
+
 def decide(classification: Classification, thresholds: Thresholds) -> CategoryScore | None:
     """The flagged category (the most serious among those over their threshold), or None."""
     best: CategoryScore | None = None
     for item in classification.scores:
-        limit = thresholds.get((item.category, classification.lang))
-        if limit is None:
-            limit = thresholds.get((item.category, Language.UNKNOWN), 0.5)
-        if item.score >= limit and (
+        if item.score >= threshold_of(thresholds, item.category, classification.lang) and (
             best is None
             or (SEVERITY[item.category], item.score) > (SEVERITY[best.category], best.score)
         ):

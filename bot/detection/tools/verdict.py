@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.detection.engine import DetectionEngine, Thresholds, decide
+from bot.detection.engine import SEVERITY, DetectionEngine, Thresholds, decide, threshold_of
 from bot.settings.detection_models import ModelOnlySettings
-from bot.verdicts import Category, Classification, CustomTerms, Language
+from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
 
 __all__ = ["PolicyError", "Verdict", "engine_and_thresholds", "verdict_of"]
 
@@ -43,7 +43,8 @@ def verdict_of(
     """Flag as the bot would: over its threshold, and (with ``gate``) allowed to act on it.
 
     A verdict over its threshold that the gate holds back (no rule evidence) is not flagged:
-    the bot sends it to moderators for review, and the reasons say so.
+    the bot sends it to moderators for review, and the reasons say so. The review names the
+    case the bot opens: the held-back category with the highest score (then the most serious).
     """
     over = decide(classification, thresholds)
     flagged = over
@@ -55,6 +56,7 @@ def verdict_of(
         )
         flagged = decide(allowed, thresholds)
         if flagged is None:
+            over = _review_case(classification, thresholds)
             review = (f"review:model-only {over.category.value}",)
     shown = flagged or over or classification.top()
     if shown is None:
@@ -70,6 +72,17 @@ def verdict_of(
         lang=classification.lang.value,
         reasons=reasons,
     )
+
+
+def _review_case(classification: Classification, thresholds: Thresholds) -> CategoryScore:
+    """Among the categories over their threshold, the one a moderator is asked to review (as
+    ``bot.pipeline.policy`` picks it: highest score, then the most serious)."""
+    over = [
+        item
+        for item in classification.scores
+        if item.score >= threshold_of(thresholds, item.category, classification.lang)
+    ]
+    return max(over, key=lambda item: (item.score, SEVERITY[item.category]))
 
 
 def engine_and_thresholds(

@@ -48,3 +48,14 @@ def test_discounted_rule_words_keep_a_confident_model_score_from_flagging():
     # a rule hit that still counts (a span) acts, whatever else was discounted
     backed = CategoryScore(Category.INSULT, 0.95, spans=SPAN, suppressed=())
     assert verdict_of(_classified(backed), THRESHOLDS, gate).flagged
+
+
+def test_review_names_the_case_the_bot_opens_highest_score_first():
+    # a model-only sexual 0.97 and a model-only threat 0.62: nothing acts; the bot opens a
+    # review case for the highest score (bot.pipeline.policy), so the CLI names that one
+    both = _classified(CategoryScore(Category.SEXUAL, 0.97), CategoryScore(Category.THREAT, 0.62))
+    verdict = verdict_of(both, THRESHOLDS, ModelOnlySettings())
+    assert not verdict.flagged
+    assert "review:model-only sexual" in verdict.reasons
+    assert "review:model-only threat" not in verdict.reasons
+    assert verdict.score == 0.97
