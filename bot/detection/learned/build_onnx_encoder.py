@@ -7,8 +7,10 @@ dependency; same installed wheel, same bytes). The graph reproduces
 - the GEMMs that run once per sub-word (~97% of the work) are uint8 x int8 ``MatMulInteger``s
   with int8 weights per output column: the projection 512->768 multiplies the embedding table's
   own uint8 codes (see ``_graph``); the two layers of the three convolution branches quantise
-  their input with a fixed range per layer, the min/max over every 4th training message
-  (calibrated here, on the float32 graph), so an embedding does not depend on its batch;
+  their input with a fixed range per layer, the min/max over the calibration texts
+  (``calibration.jsonl``: every 4th message of the team's training corpus when the encoder was
+  built, kept apart so that new training lines do not change the encoder; calibrated here, on
+  the float32 graph), so an embedding does not depend on its batch;
 - the layers that run once per sentence (sum-then-project, the feed-forward net) compute in
   float32 from int8-stored weights (folded to float32 when the session loads), to keep the file
   small (3.4 MB).
@@ -46,11 +48,12 @@ from bot.detection.learned.onnx_encoder import (
     encoder_inputs,
     micro_batches,
 )
-from bot.detection.training.samples import load_corpus
 
 __all__ = ["build"]
 
-_CALIBRATION_EVERY = 4  # every 4th message of the training corpus (~2,100) sets the ranges
+# The texts whose activations set the quantisation ranges (one JSON string per line): 1,008
+# messages of the team corpus, frozen (the corpus grows; the encoder need not follow it).
+CALIBRATION_FILE = Path(__file__).with_name("calibration.jsonl")
 _OPSET = 17
 _CNN_DIM = 256
 _ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, left context), as in the backend
@@ -242,6 +245,11 @@ def _graph(backend: Any, ranges: dict[str, tuple[np.ndarray, np.ndarray]] | None
     return model
 
 
+def calibration_texts() -> list[str]:
+    with CALIBRATION_FILE.open(encoding="utf-8") as handle:
+        return [str(json.loads(line)) for line in handle if line.strip()]
+
+
 def _calibrate(backend: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """(min, max) per channel of each convolution input over the calibration texts (float32)."""
     import onnxruntime
@@ -255,7 +263,7 @@ def _calibrate(backend: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     session = onnxruntime.InferenceSession(
         model.SerializeToString(), options, providers=["CPUExecutionProvider"]
     )
-    texts = [sample.text for sample in load_corpus("train")[::_CALIBRATION_EVERY]]
+    texts = calibration_texts()
     low = {name: np.zeros(_CNN_DIM, dtype=np.float32) for name in CONV_INPUTS}
     high = {name: np.zeros(_CNN_DIM, dtype=np.float32) for name in CONV_INPUTS}
     for group in micro_batches(_clip(texts)):
