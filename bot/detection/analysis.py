@@ -50,6 +50,7 @@ class Suppressor(StrEnum):
     PRODUCT = "product"  # aimed at a product/service ("this app is garbage")
     ALLOWED = "allowed"  # a community allow term
     SELF = "self"  # the speaker about themselves ("ik ben echt een idioot, ticket vergeten")
+    NEUTRAL_ROLE = "neutral_role"  # addressed by a neutral role ("du bist ein Bayern-Fan")
 
 
 class TermMatch(NamedTuple):
@@ -98,8 +99,11 @@ class RuleHit:
 
 def suppressed_only(hits: Sequence[RuleHit]) -> tuple[str, ...]:
     """Why ``hits`` (one category's) were all discounted, each reason once in order; () when
-    any of them counts or there are none."""
-    if not hits or any(not hit.suppressed_by for hit in hits):
+    any of them counts or there are none. A hit scored 0 (``insult.neutral_role``,
+    ``insult.attitude``: the rules looked and found no insult) does not count either way."""
+    if not any(hit.suppressed_by or hit.score > 0 for hit in hits):
+        return ()
+    if any(not hit.suppressed_by and hit.score > 0 for hit in hits):
         return ()
     return tuple(dict.fromkeys(s.value for hit in hits for s in hit.suppressed_by))
 
@@ -161,6 +165,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "flag.second_person",
     "count.matches",
     *(f"lang.{lang.value}" for lang in (Language.NL, Language.FR, Language.EN, Language.DE)),
+    "suppressed.neutral_role",
 )
 
 
@@ -244,6 +249,7 @@ class RuleAnalysis:
             get_share(Language.FR, 0.0),
             get_share(Language.EN, 0.0),
             get_share(Language.DE, 0.0),
+            1.0 if Suppressor.NEUTRAL_ROLE in suppressors else 0.0,
         )
         return tuple(values)
 

@@ -118,11 +118,35 @@ class TextLayout:
             start > 0 and text[start - 1] == "'" and (start < 2 or not text[start - 2].isalnum())
         )
         closes = end < len(text) and text[end] == "'"
-        return opens and closes
+        return (opens and closes) or self._in_single_quotes(start, end)
+
+    def _in_single_quotes(self, start: int, end: int) -> bool:
+        """Inside a 'short quotation' of a few words in one sentence ("iemand zei 'sale
+        bougnoule' tegen mijn broer"): an opening quote at a word's start, a closing one at a
+        word's end. Not the elisions "'t", "'k", "'s" (Dutch for het, ik, des)."""
+        text = self.text
+        floor, ceiling = self.sentence_start(start), self.sentence_end(end)
+        opening = text.rfind("'", floor, start)
+        if opening < 0 or (opening > 0 and text[opening - 1].isalnum()):
+            return False
+        if _ELISION.match(text, opening):
+            return False
+        closing = text.find("'", end, ceiling)
+        if closing < 0 or (closing + 1 < len(text) and text[closing + 1].isalnum()):
+            return False
+        inner = text[opening + 1 : closing]
+        return inner[:1].isalnum() and len(inner.split()) <= _MAX_QUOTED_WORDS
 
     def sentence_is_question(self, position: int) -> bool:
         end = self.sentence_end(position)
         return end < len(self.text) and self.text[end] == "?"
+
+
+# "<insult> from the <service>": someone who works there ("van de" is checked on its own:
+# "van een" qualifies a thing, "joke of a company").
+_FROM_THE = frozenset(["from", "at", "bij", "du", "au", "vom", "beim", "bei", "am"])
+_ELISION = re.compile(r"'[tks]\b")
+_MAX_QUOTED_WORDS = 6
 
 
 class MatchIndex:
@@ -327,10 +351,14 @@ class RuleContext:
             plural = last not in self.person_subjects and last not in self.product_nouns
             words = [last] if plural else []
         # The head noun comes first: "le technicien de Proximus est un ..." is about a person.
-        for word in words:
+        for index, word in enumerate(words):
             if self._is_kind(word, self.product_nouns):
                 return "product"
             if self.is_person_word(word):
+                return "person"
+            if index and (word in _FROM_THE or words[index : index + 2] == ["van", "de"]):
+                # "Sarah from customer service is ...", "Nadia du service client est ...":
+                # someone who works there
                 return "person"
         return "person" if self._mention_before(cue.start) else None
 
@@ -352,12 +380,22 @@ class RuleContext:
         start = self.layout.clause_start(position)
         return "@" in self.text[start:position]
 
+    def after_from_the(self, position: int) -> bool:
+        """ "Sarah from customer service is ...", "Nadia du service client est ...": what starts
+        at ``position`` says where the person before it works."""
+        before = words_between(self.text, self.layout.clause_start(position), position)[-2:]
+        return bool(before) and (before[-1] in _FROM_THE or before == ["van", "de"])
+
     def followed_by_product(self, match: RawMatch) -> bool:
         """ "dumbass website", "joke of a company": the word qualifies a thing."""
         after = words_between(self.text, match.end, self.layout.clause_end(match.end))[:4]
-        for word in after:
+        for index, word in enumerate(after):
             if word in self.product_nouns:
                 return True
+            if word in _FROM_THE or (word == "van" and after[index + 1 : index + 2] == ["de"]):
+                # "die kankerhoer van de klantendienst", "the bitch from customer service":
+                # a person from the service, not the service
+                return False
             if word not in self.skippable and word not in self.closed_class:
                 return False
         return False

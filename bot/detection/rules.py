@@ -36,6 +36,14 @@ LIKELY_PERSON = 0.75
 UNSURE_TARGET = 0.58
 UNTARGETED = 0.55
 LONE_PROVOCATION = 0.35
+_ATTITUDE_WORDS = 3  # "hate (all of) your staff", "haat (die) chauffeurs"
+# people a feeling can be about, besides the person roles ("you", not "your (app)")
+_PEOPLE_WORDS = frozenset(
+    [
+        *("you", "him", "her", "them", "people", "jou", "jullie", "hem", "haar", "hen", "mensen"),
+        *("toi", "vous", "gens", "dich", "euch", "ihn", "leute", "menschen"),
+    ]
+)
 _ARTICLES = frozenset(
     [
         "a",
@@ -98,6 +106,17 @@ _BARE_COPULA_CUES = frozenset(
     [*("is a", "is an", "is een", "est un", "est une", "ist ein", "ist eine", "are", "zijn"), "="]
 )
 _PLURAL_COPULAS = frozenset(["are", "zijn", "sind", "sont des"])
+# Address cues that speak to a group: said to a company, a verdict on its service.
+_PLURAL_ADDRESS = frozenset(
+    [
+        *("you guys are", "you all are", "you are all", "you're all", "y'all are", "jullie zijn"),
+        *("jullie zijn echt", "jullie zijn allemaal", "jullie", "vous êtes", "vous etes"),
+        *("vous êtes des", "vous etes des", "vous êtes vraiment des", "vous etes vraiment des"),
+        *("ihr seid", "ihr seid alle", "ihr seid echt", "ihr seid so", "ihr"),
+    ]
+)
+# Verdicts that name people ("clowns", "amateurs"): a company's only when it is named.
+_NAMES_FOR_PEOPLE = frozenset(["clowns", "des clowns", "amateurs", "des amateurs", "amateure"])
 # Demonstratives ("c'est un ...", "dit is een ...") point at a thing as often as at a person.
 _DEMONSTRATIVE_CUES = frozenset(
     [*("c'est un", "c'est une", "dat is een", "das ist ein", "das ist eine", "this is a"), "it's a"]
@@ -185,10 +204,12 @@ def _insult_nouns(ctx: RuleContext) -> Iterable[Candidate]:
         address = ctx.cue_before("grammar.address_noun", match, allow_free=True) or ctx.cue_before(
             "grammar.address_adjective", match, allow_free=True
         )
-        product = ctx.cue_before("grammar.product_subjects", match, allow_free=True)
+        product = _product_subject(ctx, match)
         third = ctx.cue_before("grammar.third_person", match, allow_free=True)
-        if ctx.followed_by_product(match) or (
-            product is not None and _is_specific_product(product)
+        if (
+            ctx.followed_by_product(match)
+            or (product is not None and _is_specific_product(product))
+            or _aimed_at_organisation(ctx, match, address)
         ):
             yield candidate(
                 Category.INSULT, "insult.about_product", UNTARGETED, match, Target.PRODUCT
@@ -227,6 +248,34 @@ def _insult_nouns(ctx: RuleContext) -> Iterable[Candidate]:
             yield candidate(Category.INSULT, "insult.term", UNTARGETED, match, Target.NONE)
 
 
+def _product_subject(ctx: RuleContext, match: RawMatch) -> RawMatch | None:
+    """The "<product> is" cue before ``match``, unless it says where a person works ("Sarah
+    from customer service is a ...")."""
+    product = ctx.cue_before("grammar.product_subjects", match, allow_free=True)
+    if product is not None and ctx.after_from_the(product.start):
+        return None
+    return product
+
+
+def _aimed_at_organisation(ctx: RuleContext, match: RawMatch, address: RawMatch | None) -> bool:
+    """ "You guys are a joke", "Proximus, jullie zijn een schande", "vous êtes des clowns chez
+    VOO": a verdict on a service said to the company (a plural address, or a company or its
+    customer service named in the sentence) is criticism, not an insult at a person."""
+    verdicts = [
+        v
+        for v in ctx.index("grammar.org_verdicts").within(match.start, match.end)
+        if v.start >= match.start and v.end <= match.end
+    ]
+    if not verdicts:
+        return False
+    said_to_many = address is not None and address.term in _PLURAL_ADDRESS
+    if said_to_many and any(v.term not in _NAMES_FOR_PEOPLE for v in verdicts):
+        return True  # "jullie zijn een schande"; "jullie zijn clowns" needs the company named
+    layout = ctx.layout
+    start, end = layout.sentence_start(match.start), layout.sentence_end(match.end)
+    return bool(ctx.index("grammar.organisations").within(start, end + 1))
+
+
 def _insult_addressed_words(ctx: RuleContext) -> Iterable[Candidate]:
     """Words that insult only when aimed at a person: "you're garbage", "t'es con"."""
     for role, address_role in (
@@ -234,11 +283,13 @@ def _insult_addressed_words(ctx: RuleContext) -> Iterable[Candidate]:
         ("insult.adjectives", "grammar.address_adjective"),
     ):
         for match in ctx.matches(role):
-            product = ctx.cue_before("grammar.product_subjects", match, allow_free=True)
+            product = _product_subject(ctx, match)
             address = ctx.cue_before(address_role, match, allow_free=True)
             third = ctx.cue_before("grammar.third_person", match, allow_free=True)
-            if ctx.followed_by_product(match) or (
-                product is not None and (address is None or product.end >= address.end)
+            if (
+                ctx.followed_by_product(match)
+                or (product is not None and (address is None or product.end >= address.end))
+                or _aimed_at_organisation(ctx, match, address)
             ):
                 yield candidate(
                     Category.INSULT, "insult.about_product", UNTARGETED, match, Target.PRODUCT
@@ -308,6 +359,40 @@ def _insult_roles(ctx: RuleContext) -> Iterable[Candidate]:
         yield found
 
 
+def _neutral_roles(ctx: RuleContext) -> Iterable[Candidate]:
+    """ "jij bent een Anderlecht fan", "du bist ein treuer Kunde", "t'es une maman solo": an
+    address frame whose complement is a neutral role (a fan, a customer, a parent, a job) with
+    no insulting word in between. Not an insult; the candidate (score 0, always discounted by
+    ``Suppressor.NEUTRAL_ROLE``) says the rules looked and found none, so a model score learnt
+    from the frame ("du bist ein ...") goes to a moderator instead of punishing."""
+    for role_name in ("grammar.neutral_roles", "grammar.person_subjects"):
+        for role in ctx.matches(role_name):
+            cue = ctx.cue_before("grammar.address_noun", role, allow_free=True)
+            if cue is None or len(cue.term.split()) < 2 or ctx.layout.is_quoted(cue.start, cue.end):
+                continue
+            if _insulting_words(ctx, words_between(ctx.text, cue.end, role.start)):
+                continue  # "jij bent een stomme klant": ``_insult_roles`` says so
+            found = candidate(
+                Category.INSULT, "insult.neutral_role", 0.0, role, Target.SECOND_PERSON, cue.start
+            )
+            found.suppressible = frozenset()
+            yield found
+
+
+def _attitudes(ctx: RuleContext) -> Iterable[Candidate]:
+    """ "I don't hate your staff", "ik haat jullie personeel niet", "rien contre le technicien":
+    a feeling about people, with the people right after it. No insult by itself (score 0): the
+    candidate is there for its suppressors, so that a negated one ("don't hate") keeps a model
+    score learnt from "hate your staff" from punishing (a moderator reviews it instead)."""
+    for verb in ctx.matches("grammar.attitudes"):
+        after = words_between(ctx.text, verb.end, ctx.layout.clause_end(verb.end))
+        if any(
+            word in _PEOPLE_WORDS or ctx.is_person_word(word)
+            for word in after[: _ATTITUDE_WORDS + 1]
+        ):
+            yield candidate(Category.INSULT, "insult.attitude", 0.0, verb, Target.SECOND_PERSON)
+
+
 def _insult_phrases(ctx: RuleContext) -> Iterable[Candidate]:
     for match in ctx.matches("insult.phrases"):
         yield candidate(Category.INSULT, "insult.phrase", PHRASE, match, Target.SECOND_PERSON)
@@ -319,6 +404,8 @@ _INSULT_RULES: tuple[_Rule, ...] = (
     (_insult_addressed_words, frozenset(["insult.addressed_only", "insult.adjectives"])),
     (_insult_phrases, frozenset(["insult.phrases"])),
     (_insult_roles, frozenset(["grammar.person_subjects"])),
+    (_neutral_roles, frozenset(["grammar.neutral_roles", "grammar.person_subjects"])),
+    (_attitudes, frozenset(["grammar.attitudes"])),
 )
 
 

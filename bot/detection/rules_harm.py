@@ -131,6 +131,16 @@ _LINK_BREAKERS = frozenset(
     ]
 )
 _ORIGIN_WORDS = frozenset(["from", "uit", "van", "d'", "de", "du", "aus", "venus", "komen"])
+# Details after these are the speaker's own or nobody's in particular: a customer with a new
+# address to update is no doxxing ("my home address", "een nieuw thuisadres", "a new number").
+_OWN_POSSESSIVES = frozenset(
+    [
+        *("my", "our", "mijn", "m'n", "mn", "ons", "onze", "mon", "ma", "mes", "notre", "nos"),
+        *("mein", "meine", "meinen", "meiner", "unser", "unsere", "unseren"),
+        *("a", "an", "new", "een", "nieuw", "nieuwe", "un", "une", "nouvelle", "nouveau"),
+        *("ein", "eine", "einen", "neue", "neuen", "neuer"),
+    ]
+)
 _NO_NEGATION = frozenset({"quote", "counter_speech", "idiom", "question", "reclaimed"})
 
 
@@ -225,6 +235,12 @@ def _object_of_a_verb(ctx: RuleContext, cue: RawMatch) -> bool:
     return not _OBJECT_VERBS.isdisjoint(lead[-_OBJECT_VERB_WINDOW:])
 
 
+def _own_details(ctx: RuleContext, match: RawMatch) -> bool:
+    """The speaker's own address or number, or nobody's ("my home address", "a new one")."""
+    before = words_between(ctx.text, ctx.layout.clause_start(match.start), match.start)[-2:]
+    return not _OWN_POSSESSIVES.isdisjoint(before)
+
+
 def _threats(ctx: RuleContext) -> Iterable[Candidate]:
     layout = ctx.layout
     for match in ctx.matches("threat.phrases"):
@@ -244,6 +260,15 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
     for role, rule in (("threat.weapons", "threat.weapon"), ("threat.doxx", "threat.doxxing")):
         for match in ctx.matches(role):
             start, end = layout.sentence_start(match.start), layout.sentence_end(match.end)
+            if role == "threat.doxx":
+                if _own_details(ctx, match):
+                    continue  # "I have a new home address, where do I change it?"
+                if ctx.index("threat.doxx_presentatives").before(match.start, start, limit=1):
+                    # "Here's the home address of the councillor ...": published, whoever by
+                    yield candidate(
+                        Category.THREAT, rule, THIRD_PERSON, match, Target.THIRD_PERSON, start
+                    )
+                    continue
             # Doxxing needs someone holding or spreading the details ("I'll post her address").
             spread = role == "threat.weapons" or ctx.index("threat.doxx_verbs").within(
                 start, end + 1

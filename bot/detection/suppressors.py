@@ -52,6 +52,18 @@ def _negated(ctx: RuleContext, candidate: Candidate) -> bool:
     return False
 
 
+def _attitude_negated(ctx: RuleContext, candidate: Candidate) -> bool:
+    """A negator anywhere in the feeling's clause: "I don't hate ...", "je ne déteste pas ...",
+    and after the verb in Dutch and German ("ik haat jullie personeel niet")."""
+    layout = ctx.layout
+    start, end = layout.clause_start(candidate.term_start), layout.clause_end(candidate.term_end)
+    exceptions = ctx.index("grammar.not_negation")
+    return any(
+        not exceptions.covering(negator.start, negator.end)
+        for negator in ctx.index("grammar.negators").within(start, end)
+    ) or candidate.term.startswith(("have nothing", "heb ni", "rien", "nichts"))
+
+
 def _reported(ctx: RuleContext, candidate: Candidate) -> bool:
     floor = ctx.layout.clause_start(candidate.start)
     return bool(ctx.index("grammar.reporting").before(candidate.start, floor, limit=1))
@@ -83,13 +95,18 @@ def suppressors_for(
     ctx: RuleContext, candidate: Candidate, allowed_spans: list[tuple[int, int]]
 ) -> tuple[Suppressor, ...]:
     """Every suppressor that applies to ``candidate`` (empty: the hit counts)."""
+    if candidate.rule == "insult.neutral_role":
+        return (Suppressor.NEUTRAL_ROLE,)  # the rules found no insult there (rules.py)
     allowed = candidate.suppressible
     found: list[Suppressor] = []
     if candidate.target is Target.PRODUCT:
         found.append(Suppressor.PRODUCT)
     if "idiom" in allowed and _idiom(ctx, candidate):
         found.append(Suppressor.IDIOM)
-    if "negation" in allowed and _negated(ctx, candidate):
+    if candidate.rule == "insult.attitude":
+        if _attitude_negated(ctx, candidate):
+            found.append(Suppressor.NEGATION)
+    elif "negation" in allowed and _negated(ctx, candidate):
         found.append(Suppressor.NEGATION)
     if "quote" in allowed and (
         ctx.layout.is_quoted(candidate.term_start, candidate.term_end) or _reported(ctx, candidate)

@@ -164,6 +164,31 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("nl", "die juf met haar strakke bloes", SEXUAL),
     ("fr", "la terre est plate et la SNCB le cache", TROLLING),
     ("en", "keep whining, crybabies", TROLLING),
+    # audit 2 (session 5): violent wishes about a third person need no "I"
+    ("nl", "Hopelijk krijgt die schepen een kogel door zijn kop", THREAT),
+    ("de", "Der Bürgermeister gehört aufgehängt, und zwar bald", THREAT),
+    ("en", "The mayor should be hanged", THREAT),
+    ("fr", "Le bourgmestre devrait être pendu", THREAT),
+    # someone's details published, whoever posts them
+    ("en", "Here is the home address of the councillor who voted for it. Pay her a visit.", THREAT),
+    ("nl", "Hier is het thuisadres van die schepen, ga maar eens langs.", THREAT),
+    ("fr", "Voici l'adresse privée du conseiller, allez lui rendre visite.", THREAT),
+    ("de", "Hier die Privatadresse der Stadträtin, stattet ihr einen Besuch ab.", THREAT),
+    # photo requests
+    ("fr", "Envoie-moi des photos de toi en culotte", SEXUAL),
+    ("de", "Schick mir ein Foto in Unterwäsche", SEXUAL),
+    ("en", "send me a nude pic", SEXUAL),
+    ("nl", "stuur een foto in je ondergoed", SEXUAL),
+    # Flemish "ne" is an article ("ge zijt ne zot"), not the French negator
+    ("nl", "Gij zijt ne vuile smeerlap, Bart", INSULT),
+    ("nl", "Ge zijt ne zot", INSULT),
+    # someone from a service is a person ("Sarah from customer service is ...")
+    ("en", "Sarah from customer service is a bitch", INSULT),
+    ("fr", "Nadia du service client est une grosse pute", INSULT),
+    ("de", "Die Frau vom Kundendienst ist eine Schlampe", INSULT),
+    # Brussels slang
+    ("fr", "Zamel, dégage de ce groupe", HATE),
+    ("nl", "Jij bent een kahba", INSULT),
 ]
 
 NOT_FLAGGED: list[tuple[str, str, str]] = [
@@ -307,6 +332,42 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("en", "question", "Is the earth flat? No, and neither is my broadband speed"),
     ("de", "quote", '"Umvolkung" ist ein rechtsextremer Begriff, den wir hier löschen'),
     ("en", "quote", '"here\'s his home address" is doxxing and we remove it'),
+    # audit 2 (session 5): a customer's own (or a new) address is no doxxing
+    ("en", "own details", "I have a new home address, how do I update it?"),
+    ("nl", "own details", "Ik heb een nieuw thuisadres, waar kan ik dat aanpassen?"),
+    ("de", "own details", "Ich habe eine neue Privatadresse, wo kann ich sie ändern?"),
+    ("en", "own details", "I know my personal phone number is on the invoice, please remove it"),
+    ("fr", "own details", "Voici mon adresse perso pour la livraison"),
+    # a verdict on a service said to the company: criticism
+    ("en", "company", "Bpost lost my parcel and marked it as delivered. You guys are a joke."),
+    ("nl", "company", "Proximus, jullie zijn een grap"),
+    ("nl", "company", "NMBS, jullie zijn een schande"),
+    ("fr", "company", "SNCB, vous êtes une blague"),
+    ("fr", "company", "Orange, vous êtes une honte"),
+    ("de", "company", "Telenet, ihr seid ein Witz"),
+    ("en", "company", "Proximus, you are a disgrace"),
+    ("en", "company", "You clowns at the call centre hung up on me"),
+    ("fr", "company", "Vous êtes des clowns chez VOO"),
+    ("de", "company", "Ihr seid echt Clowns bei der Telekom"),
+    ("nl", "company", "Jullie zijn echt clowns bij Proximus"),
+    # sports praise
+    ("de", "praise", "Der neue Stürmer ist ein Tier, drei Tore in einem Spiel!"),
+    ("nl", "praise", "De nieuwe keeper is een beest"),
+    ("en", "praise", "That keeper is an animal, what a save"),
+    # reporting a slur in 'short quotes' or with "someone said"
+    (
+        "nl",
+        "report",
+        "Iemand zei 'sale bougnoule' tegen mijn broer dans le tram. Ik heb het gemeld.",
+    ),
+    ("nl", "report", "Iemand zei 'vuile makak' tegen mijn zoon. Ik heb het gemeld."),
+    ("fr", "report", "Quelqu'un a dit 'sale bougnoule' à mon frère. J'ai porté plainte."),
+    (
+        "de",
+        "report",
+        "Jemand hat 'dreckiger Kanake' zu meinem Bruder gesagt. Ich habe es gemeldet.",
+    ),
+    ("nl", "report", "Iemand zei vuile makak tegen mijn zoon op de bus."),
 ]
 
 
@@ -354,6 +415,19 @@ def test_not_flagged(classifier: RulesClassifier, lang: str, kind: str, text: st
         ("ich Idiot habe das Ticket vergessen", "suppressed:idiom"),
         ("as a gay man I can say faggot", "suppressed:reclaimed"),
         ("what does nigger mean? is it a slur?", "suppressed:question"),
+        # the rules looked at the address and found no insult (session 5)
+        ("jij bent een Anderlecht fan", "suppressed:neutral_role"),
+        ("du bist ein Bayern-Fan", "suppressed:neutral_role"),
+        ("t'es un supporter du Standard", "suppressed:neutral_role"),
+        ("Jij bent een papa van twee, dus je snapt het", "suppressed:neutral_role"),
+        ("jij bent een vrouw en je bent conducteur, knap", "suppressed:neutral_role"),
+        ("I don't hate your staff, I hate your broken ticket machines", "suppressed:negation"),
+        ("Ik haat jullie personeel niet, ik haat die kapotte automaten", "suppressed:negation"),
+        ("Ich hasse die Fahrer nicht, ich hasse den Fahrplan", "suppressed:negation"),
+        ("Je ne déteste pas les guichetiers", "suppressed:negation"),
+        ("Nichts gegen die Leute am Schalter", "suppressed:negation"),
+        ("Der neue Stürmer ist ein Tier!", "suppressed:idiom"),
+        ("Proximus, jullie zijn een schande", "suppressed:product"),
     ],
 )
 def test_suppressed_hits_explain_why(
@@ -394,3 +468,47 @@ def test_demonstrative_without_subject_is_weaker_than_named_person(
     named = classifier.classify("le chauffeur est un connard").score_of(INSULT).score
     vague = classifier.classify("franchement, c'est un connard").score_of(INSULT).score
     assert named > vague > 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jij bent een Anderlecht fan",
+        "I don't hate your staff, I hate your broken ticket machines",
+        "Ich hasse die Fahrer nicht, ich hasse den Fahrplan",
+    ],
+)
+def test_insult_discounted_without_any_live_rule_evidence(
+    classifier: RulesClassifier, text: str
+) -> None:
+    """The score-0 hits (neutral role, feeling about people) mark insult as looked at and
+    discounted: a model-only insult score then goes to review (``ModelOnlySettings.allows``)."""
+    insult = classifier.classify(text).score_of(INSULT)
+    assert insult.suppressed
+    assert not insult.spans
+    assert insult.score == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jij bent een Anderlecht fan en een vuile idioot",  # a live insult beside the role
+        "jij bent een stomme klant",  # an insulting word on the role
+        "I hate you, you idiot",
+    ],
+)
+def test_a_live_insult_is_not_discounted_by_a_neutral_role_or_a_feeling(
+    classifier: RulesClassifier, text: str
+) -> None:
+    insult = classifier.classify(text).score_of(INSULT)
+    assert not insult.suppressed
+    assert insult.spans
+    assert insult.score >= FLAG
+
+
+def test_a_feeling_not_negated_is_no_evidence_either_way(classifier: RulesClassifier) -> None:
+    # "I hate your staff": the feeling rule scores 0 and is not discounted, the model decides
+    insult = classifier.classify("I hate your staff").score_of(INSULT)
+    assert insult.score == 0.0
+    assert not insult.suppressed
+    assert any("insult.attitude" in reason for reason in insult.reasons)

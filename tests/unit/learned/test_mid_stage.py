@@ -20,6 +20,7 @@ from bot.detection.learned.features import (
 from bot.detection.learned.model import HEADS_FILE, MANIFEST_FILE, LearnedModel, ModelFileError
 from bot.detection.training.samples import Sample
 from bot.detection.training.train import TrainOptions, train
+from bot.verdicts import Category, Language
 
 UNCERTAIN = [
     "wat vind je van de nieuwe dienstregeling morgen",
@@ -161,3 +162,32 @@ def test_heads_of_another_embedding_width_are_refused_at_start(
     (tmp_path / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ModelFileError, match=r"manifest\.json.*16-d.*32-d"):
         DetectionEngine.load(tmp_path).warm_up()
+
+
+def test_the_mid_stage_never_settles_a_text_its_head_scores_over_the_sexual_threshold(
+    mid_models: Path,
+) -> None:
+    """Its bag of sub-words takes crude product criticism for sexual remarks ("Die App ist echt
+    der letzte Mist" was settled with sexual over its threshold): such texts go to the encoder."""
+    engine = _engine_with_gates(mid_models, 1.01, 1.01)  # would settle every text it sees
+    assert [stage for _, stage in engine.classify_with_stages(UNCERTAIN)] == [STAGE_MID] * 4
+    thresholds = dict(engine._model.thresholds)
+    for lang in Language:
+        thresholds[(Category.SEXUAL, lang.value)] = 0.0  # clamped to a 0.001 boundary
+    strict = DetectionEngine(replace(engine._model, thresholds=thresholds), engine._rules)
+    model, rules = strict._model, strict._rules
+    assert model.mid is not None
+    analyses = [rules.analyse(text) for text in UNCERTAIN]
+    texts = [analysis.normalised.text for analysis in analyses]
+    mid = model.mid.probabilities(
+        model.mid.logits(
+            [hashed_ngrams(text) for text in texts],
+            strict._rule_features(analyses),
+            HashingEmbedder(16).encode(texts),
+        )
+    )
+    over = mid[:, model.categories.index(Category.SEXUAL)] >= 0.001
+    assert over.any(), "the test needs texts on both sides"
+    assert not over.all(), "the test needs texts on both sides"
+    stages = [stage for _, stage in strict.classify_with_stages(UNCERTAIN)]
+    assert stages == [STAGE_ENCODER if o else STAGE_MID for o in over.tolist()]

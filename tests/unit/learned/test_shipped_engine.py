@@ -97,7 +97,40 @@ COUNTER_SPEECH_AND_NEGATION = [
     ("Arrêtez de traiter les migrants de rats.", Category.HATE),
     ("Hört auf, Flüchtlinge als Ungeziefer zu bezeichnen.", Category.HATE),
     ("you are not an idiot", Category.INSULT),
+    # addressed by a neutral role, a negated feeling about people (session 5)
+    ("du bist ein Bayern-Fan", Category.INSULT),
+    ("jij bent een Anderlecht fan", Category.INSULT),
+    ("Jij bent een papa van twee, dus je snapt het", Category.INSULT),
+    ("I don't hate your staff, I hate your broken ticket machines", Category.INSULT),
 ]
+
+# Acted on before session 5 (audit 2): criticism of the company, praise, a reported slur, a
+# customer updating an address, a religious greeting.
+NEVER_ACTED_ON = [
+    "Bpost lost my parcel and then marked it as delivered. You guys are a joke.",
+    "Proximus, jullie zijn een schande",
+    "SNCB, vous êtes une blague",
+    "Telenet, ihr seid ein Witz",
+    "Der neue Stürmer ist ein Tier, drei Tore in einem Spiel!",
+    "Iemand zei 'sale bougnoule' tegen mijn broer dans le tram. Ik heb het gemeld bij de STIB.",
+    "I have a new home address, how do I update it?",
+    "Allen muslimischen Familien ein gesegnetes Zuckerfest!",
+    "du bist ein Bayern-Fan",
+    "jij bent een vrouw en je bent conducteur, knap",
+]
+
+
+@pytest.mark.parametrize("text", NEVER_ACTED_ON)
+def test_criticism_praise_and_reports_are_never_acted_on(
+    shipped_engine: DetectionEngine, text: str
+) -> None:
+    from bot.detection.tools.verdict import verdict_of
+    from bot.settings.detection_models import ModelOnlySettings
+
+    verdict = verdict_of(
+        shipped_engine.classify(text), shipped_engine.default_thresholds(), ModelOnlySettings()
+    )
+    assert not verdict.flagged, verdict
 
 
 @pytest.mark.parametrize(("text", "category"), COUNTER_SPEECH_AND_NEGATION)
@@ -115,15 +148,13 @@ def test_words_the_rules_discounted_are_marked_so_the_model_alone_cannot_act(
     assert not ModelOnlySettings().allows(item)
 
 
-def test_the_mid_stage_never_settles_a_text_over_the_sexual_threshold(
-    shipped_engine: DetectionEngine,
-) -> None:
-    """The mid head scored this crude product criticism sexual 0.52 (raw score under the clean
-    gate, over the sexual threshold) and settled it; the encoder reads it as criticism."""
-    from bot.detection.engine import STAGE_ENCODER
+def test_crude_product_criticism_is_not_a_sexual_remark(shipped_engine: DetectionEngine) -> None:
+    """The mid head once settled this with sexual 0.52 (over the sexual threshold); the stage
+    rule is tested in test_mid_stage.py, the shipped answer here."""
+    from bot.detection.engine import STAGE_MID
 
     classification, stage = shipped_engine.classify_with_stages(
         ["Die App ist echt der letzte Mist"]
     )[0]
-    assert stage == STAGE_ENCODER
+    assert stage != STAGE_MID
     assert classification.score_of(Category.SEXUAL).score < 0.5
