@@ -163,7 +163,11 @@ class RulesClassifier:
             *(lexicon_.terms_with_role(r) for r in _SKIPPABLE_ROLES)
         )
         self._person_subjects = lexicon_.terms_with_role("grammar.person_subjects")
-        self._product_nouns = lexicon_.terms_with_role("grammar.product_nouns")
+        # a company or its customer service is what a product noun is: "de regels van Ryanair
+        # zijn idioot" judges the company
+        self._product_nouns = lexicon_.terms_with_role(
+            "grammar.product_nouns"
+        ) | lexicon_.terms_with_role("grammar.organisations")
         self._insult_adjectives = lexicon_.terms_with_role("insult.adjectives")
         self._weak_adjectives = lexicon_.terms_with_role("insult.weak_adjectives")
         self._closed_class = (

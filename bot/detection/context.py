@@ -348,6 +348,10 @@ class RuleContext:
             last = words[-1] if words else ""
             if last in _PLURAL_PRONOUNS:
                 return "person"
+            if last in self.product_nouns:
+                # "de regels van Ryanair zijn ...", "the prices at Proximus are ...": something
+                # of the company's
+                return "product"
             plural = last not in self.person_subjects and last not in self.product_nouns
             words = [last] if plural else []
         # The head noun comes first: "le technicien de Proximus est un ..." is about a person.

@@ -350,6 +350,7 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("fr", "company", "Vous êtes des clowns chez VOO"),
     ("de", "company", "Ihr seid echt Clowns bei der Telekom"),
     ("nl", "company", "Jullie zijn echt clowns bij Proximus"),
+    ("nl", "company", "Die steward is geen idioot, de regels van Ryanair zijn idioot."),
     # sports praise
     ("de", "praise", "Der neue Stürmer ist ein Tier, drei Tore in einem Spiel!"),
     ("nl", "praise", "De nieuwe keeper is een beest"),
