@@ -50,6 +50,13 @@ _MIN_SPLIT_JOIN = 5
 _MAX_LEET_DIGIT_WORD = 3
 _STANDALONE_LETTERS = frozenset("aiuryoekc")
 _MAX_RUNS_EXPANDED = 5
+# Characters standing in for letters inside a word: "n*gger", "N€ger", "fl!kker", "fl💩kkers"
+_MASK = re.compile("[*€!#%?+~\u2600-\u27bf\U0001f000-\U0001faff]+")
+_MASKED_IN_WORD = re.compile(
+    "[^\\W\\d_][*€!#%?+~\u2600-\u27bf\U0001f000-\U0001faff]{1,2}[^\\W\\d_]"
+)
+_MAX_MASKED = 2  # characters filled in one word
+_MIN_UNMASKED_LETTERS = 3  # "f*ck" yes, "p*t" not even tried
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +411,94 @@ def _join_spaced(
     return result
 
 
+def _is_mask(token: _Token) -> bool:
+    """One or two characters standing in for letters inside a word ("n*gger", "fl💩kkers")."""
+    return (
+        not token.is_word
+        and len(token.text) <= _MAX_MASKED
+        and _MASK.fullmatch(token.text) is not None
+    )
+
+
+def _unmask(tokens: list[_Token], stream: _Stream, vocabulary: AbstractSet[str]) -> list[_Token]:
+    """Stage 3c: "n*gger", "fl💩kkers", "N€ger" -> the one known word the masked letters make.
+
+    Words glued by mask characters (``_MASK``, at most ``_MAX_MASKED`` in all) are filled letter
+    by letter; only a fill that makes exactly one known word is taken ("p*t" could be pot, pet,
+    put: left alone). The filled letters keep the mask characters' offsets.
+    """
+    result: list[_Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        end = index
+        while (
+            end + 2 < len(tokens)
+            and tokens[end].is_word
+            and _is_mask(tokens[end + 1])
+            and tokens[end + 2].is_word
+        ):
+            end += 2
+        parts = tokens[index : end + 1]
+        masks = parts[1::2]
+        hidden = sum(len(mask.text) for mask in masks)
+        letters = sum(len(word.text) for word in parts[0::2])
+        if not masks or hidden > _MAX_MASKED or letters < _MIN_UNMASKED_LETTERS:
+            result.append(token)
+            index += 1
+            continue
+        pattern = "".join(
+            re.escape(part.text) if part.is_word else "[a-z]" * len(part.text) for part in parts
+        )
+        found = _masked_words(pattern, letters + hidden, vocabulary)
+        if len(found) != 1:
+            result.append(token)
+            index += 1
+            continue
+        word, filled = found[0], []
+        position = 0
+        for part in parts:
+            if part.is_word:
+                filled.append(part)
+            else:
+                starts, ends = _offsets(part, stream)
+                letters_here = word[position : position + len(part.text)]
+                filled.append(_Token(letters_here, True, -1, list(starts), list(ends)))
+            position += len(part.text)
+        result.append(_joined(filled, stream))
+        index = end + 1
+    return result
+
+
+def _masked_words(pattern: str, length: int, vocabulary: AbstractSet[str]) -> list[str]:
+    """The known words of ``length`` letters that ``pattern`` matches (at most two)."""
+    matcher = re.compile(pattern)
+    found = []
+    for word in _words_of_length(vocabulary, length):
+        if matcher.fullmatch(word):
+            found.append(word)
+            if len(found) > 1:
+                break
+    return found
+
+
+_BY_LENGTH: dict[int, tuple[AbstractSet[str], dict[int, tuple[str, ...]]]] = {}
+
+
+def _words_of_length(vocabulary: AbstractSet[str], length: int) -> tuple[str, ...]:
+    """The vocabulary's words of ``length`` letters (indexed once per vocabulary)."""
+    cached = _BY_LENGTH.get(id(vocabulary))
+    if cached is None or cached[0] is not vocabulary:
+        index: dict[int, list[str]] = {}
+        for word in sorted(vocabulary):
+            if word.isalpha():
+                index.setdefault(len(word), []).append(word)
+        cached = (vocabulary, {size: tuple(words) for size, words in index.items()})
+        _BY_LENGTH.clear()
+        _BY_LENGTH[id(vocabulary)] = cached
+    return cached[1].get(length, ())
+
+
 def _join_split_words(
     tokens: list[_Token],
     stream: _Stream,
@@ -616,6 +711,8 @@ def _later_stages_idle(folded: str, vocabulary: AbstractSet[str]) -> bool:
     checks = _ASCII_CHECKS if folded.isascii() else _UNICODE_CHECKS
     if _LEET_CHAR.search(folded) is not None and _has_leet_word(folded, checks):
         return False
+    if _MASKED_IN_WORD.search(folded) is not None:
+        return False
     if checks.letter_pair.search(folded) is not None and checks.letter_join.search(folded):
         return False
     if checks.word_triple.search(folded) is not None:
@@ -719,6 +816,7 @@ def _normalised_from_stream(
     function_words: AbstractSet[str],
 ) -> NormalisedText:
     tokens = _join_spaced(_tokens(stream), stream, vocabulary, function_words)
+    tokens = _unmask(tokens, stream, vocabulary)
     tokens = _join_split_words(tokens, stream, vocabulary, function_words)
     repaired = [
         _repair_word(t, stream, vocabulary) if t.is_word and _needs_repair(t, vocabulary) else t

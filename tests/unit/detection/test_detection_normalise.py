@@ -64,6 +64,13 @@ EVASIONS = [
     ("de greek", "du Arschlοch", "du arschloch", "arschloch", "Arschlοch"),
     ("de emoji", "du 🅸🅳🅸🅾🆃", "du idiot", "idiot", "🅸🅳🅸🅾🆃"),
     ("de sharp s", "SCHEIẞE", "scheisse", "scheisse", "SCHEIẞE"),
+    # masked letters: a symbol or emoji standing in for a letter (session 5, audit 2)
+    ("masked star", "n*gger raus", "nigger raus", "nigger", "n*gger"),
+    ("masked two stars", "n**ger", "nigger", "nigger", "n**ger"),
+    ("masked euro", "N€ger raus", "neger raus", "neger", "N€ger"),
+    ("masked emoji", "vuile fl💩kkers", "vuile flikkers", "flikkers", "fl💩kkers"),
+    ("masked emoji fr", "sale n😀gre", "sale negre", "negre", "n😀gre"),
+    ("masked bang", "vuile fl!kker", "vuile flikker", "flikker", "fl!kker"),
 ]
 
 
@@ -117,6 +124,13 @@ def test_scunthorpe_words_stay_whole(text: str) -> None:
         ("7'35 un3 l1m4c3", "t'es une limace"),  # digit-only words in a leet message
         ("train de 8h37, quai 3", "train de 8h37, quai 3"),  # ...but not in a normal one
         ("de 2de trein om 10u30", "de 2de trein om 10u30"),  # numbers with units
+        # masks: only a fill that makes exactly one known word, and never a short one
+        ("p*t of koffie", "p*t of koffie"),  # pot, pet, put...
+        ("f*ck this", "f*ck this"),  # fuck, feck...
+        ("Merci!Bonne journée", "merci!bonne journee"),
+        ("what?no way", "what?no way"),
+        ("dat is 5*5 = 25", "dat is 5*5 = 25"),
+        ("a*b", "a*b"),
     ],
 )
 def test_no_false_words(original: str, expected: str) -> None:
@@ -226,6 +240,8 @@ def test_fast_paths_give_the_full_paths_result(text: str) -> None:
         ("you iiidiooot", False),  # stretched
         ("what an id iot", False),  # a word split in two
         ("іdiot", False),  # a homoglyph
+        ("n*gger", False),  # a masked letter
+        ("fl💩kkers", False),
     ],
 )
 def test_fast_path_is_taken_only_when_no_later_stage_acts(text: str, fast: bool) -> None:

@@ -189,6 +189,10 @@ HARMFUL: list[tuple[str, str, Category]] = [
     # Brussels slang
     ("fr", "Zamel, dégage de ce groupe", HATE),
     ("nl", "Jij bent een kahba", INSULT),
+    # masked letters
+    ("de", "N*ger raus aus dem Verein", HATE),
+    ("nl", "vuile fl💩kkers, blijf weg van onze school", HATE),
+    ("fr", "sale n😀gre", HATE),
 ]
 
 NOT_FLAGGED: list[tuple[str, str, str]] = [
