@@ -2,6 +2,12 @@
 
 Lives outside the repo (``$PASICI_CACHE`` or ``~/.cache/pasici``); one ``.npz`` per encoder name
 (and model file: ``cache_key``, where the encoder has one).
+
+Each text is encoded on its own: the ONNX encoder's float layers give last-bit differences with
+the batch a text is in, so texts encoded in batches of "whatever was missing" made the trained
+heads depend on the cache's history (an empty cache and a warm one gave different heads.npz).
+One text per call makes every vector a function of its text alone, and ``pasici train`` the same
+bytes whatever the cache holds.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ from bot.detection.learned.features import Embedder, FloatArray
 
 __all__ = ["CachedEmbedder", "default_cache_dir"]
 
-_CHUNK = 256
+_CHUNK = 256  # texts between progress-bar updates
+# in the file name: caches written before vectors were encoded one text at a time are not read
+_FORMAT = "single"
 
 
 def default_cache_dir() -> Path:
@@ -38,7 +46,7 @@ class CachedEmbedder:
         key = getattr(embedder, "cache_key", embedder.name)
         if hasattr(embedder, "cache_key"):
             self.cache_key = key  # the manifest records it: the heads belong to these bytes
-        self._path = (cache_dir or default_cache_dir()) / f"embeddings-{key}.npz"
+        self._path = (cache_dir or default_cache_dir()) / f"embeddings-{_FORMAT}-{key}.npz"
         self._progress = progress
         self._cache: dict[str, FloatArray] = {}
         if self._path.is_file():
@@ -60,8 +68,8 @@ class CachedEmbedder:
             bar = tqdm(total=len(missing), desc="encoding", unit="msg", disable=not self._progress)
             for start in range(0, len(missing), _CHUNK):
                 chunk = missing[start : start + _CHUNK]
-                vectors = self._embedder.encode([text for _, text in chunk])
-                for (key, _), vector in zip(chunk, vectors, strict=True):
+                for key, text in chunk:
+                    vector = self._embedder.encode([text])[0]
                     self._cache[key] = np.asarray(vector, dtype=np.float32)
                 bar.update(len(chunk))
             bar.close()

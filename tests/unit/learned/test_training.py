@@ -236,3 +236,30 @@ def test_the_settle_gate_is_the_lowest_level_that_is_precise_enough_on_a_fine_gr
     clean_gate, settle = _gates(top, targets, quantile=0.05, precision=0.9)
     assert settle == 0.71
     assert clean_gate == 0.2  # the 5% quantile of harmful scores (0.78), capped at 0.2
+
+
+class _BatchSensitiveEmbedder:
+    """Like the ONNX encoder's float layers: a text's vector moves with the batch it is in."""
+
+    name = "batch-sensitive"
+
+    def encode(self, texts: list[str]) -> object:
+        import numpy as np
+
+        vectors = HashingEmbedder(16).encode(texts)
+        return vectors + np.float32(1e-3) * len(texts)
+
+
+def test_cached_vectors_do_not_depend_on_what_the_cache_held_before(tmp_path: Path) -> None:
+    """An empty cache and a warm one give the same vectors, so ``pasici train`` writes the same
+    heads whatever the cache's history (texts had been encoded in batches of what was missing)."""
+    import numpy as np
+
+    from bot.detection.training.embed_cache import CachedEmbedder
+
+    texts = ["de trein is te laat", "merci pour l'aide", "du bist ein Idiot", "great service"]
+    fresh = CachedEmbedder(_BatchSensitiveEmbedder(), tmp_path / "fresh", progress=False)  # type: ignore[arg-type]
+    warm = CachedEmbedder(_BatchSensitiveEmbedder(), tmp_path / "warm", progress=False)  # type: ignore[arg-type]
+    warm.encode(texts[1:3])  # an earlier run saw two of them
+    reopened = CachedEmbedder(_BatchSensitiveEmbedder(), tmp_path / "warm", progress=False)  # type: ignore[arg-type]
+    assert np.array_equal(fresh.encode(texts), reopened.encode(texts))
