@@ -59,6 +59,7 @@ _CUE_ROLES = (
     "grammar.attitudes",
     "grammar.org_verdicts",
     "grammar.organisations",
+    "grammar.report_outcome",
     "sexual.appraisal",
     "insult.adjectives",
     "allow.idioms",
@@ -163,11 +164,7 @@ class RulesClassifier:
             *(lexicon_.terms_with_role(r) for r in _SKIPPABLE_ROLES)
         )
         self._person_subjects = lexicon_.terms_with_role("grammar.person_subjects")
-        # a company or its customer service is what a product noun is: "de regels van Ryanair
-        # zijn idioot" judges the company
-        self._product_nouns = lexicon_.terms_with_role(
-            "grammar.product_nouns"
-        ) | lexicon_.terms_with_role("grammar.organisations")
+        self._product_nouns = lexicon_.terms_with_role("grammar.product_nouns")
         self._insult_adjectives = lexicon_.terms_with_role("insult.adjectives")
         self._weak_adjectives = lexicon_.terms_with_role("insult.weak_adjectives")
         self._closed_class = (

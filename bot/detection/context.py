@@ -118,12 +118,14 @@ class TextLayout:
             start > 0 and text[start - 1] == "'" and (start < 2 or not text[start - 2].isalnum())
         )
         closes = end < len(text) and text[end] == "'"
-        return (opens and closes) or self._in_single_quotes(start, end)
+        return opens and closes
 
-    def _in_single_quotes(self, start: int, end: int) -> bool:
+    def in_short_quote(self, start: int, end: int) -> bool:
         """Inside a 'short quotation' of a few words in one sentence ("iemand zei 'sale
         bougnoule' tegen mijn broer"): an opening quote at a word's start, a closing one at a
-        word's end. Not the elisions "'t", "'k", "'s" (Dutch for het, ik, des)."""
+        word's end. Not an elision ("'t", "'k", "'s", "'cause", "'ne", "'em") — and, apostrophes
+        being what they are, a quotation only where the message reports something
+        (``suppressors``)."""
         text = self.text
         floor, ceiling = self.sentence_start(start), self.sentence_end(end)
         opening = text.rfind("'", floor, start)
@@ -142,10 +144,20 @@ class TextLayout:
         return end < len(self.text) and self.text[end] == "?"
 
 
-# "<insult> from the <service>": someone who works there ("van de" is checked on its own:
-# "van een" qualifies a thing, "joke of a company").
-_FROM_THE = frozenset(["from", "at", "bij", "du", "au", "vom", "beim", "bei", "am"])
-_ELISION = re.compile(r"'[tks]\b")
+# "<insult> from the <service>": someone who works there ("van de/het" in ``_from_the``: "van
+# een" qualifies a thing, "joke of a company").
+_FROM_THE = frozenset(["from", "at", "bij", "du", "au", "vom", "beim", "bei"])
+
+
+def _from_the(words: Sequence[str], index: int) -> bool:
+    """``words[index]`` starts "from the" / "at" / "van de" / "du" / "vom"..."""
+    word = words[index]
+    if word == "van":
+        return words[index + 1 : index + 2] in (["de"], ["het"])
+    return word in _FROM_THE
+
+
+_ELISION = re.compile(r"'(?:[tksn]|ne|em|cause|cos|til|bout|round)\b", re.IGNORECASE)
 _MAX_QUOTED_WORDS = 6
 
 
@@ -348,10 +360,10 @@ class RuleContext:
             last = words[-1] if words else ""
             if last in _PLURAL_PRONOUNS:
                 return "person"
-            if last in self.product_nouns:
+            if last in self.product_nouns or self._organisation_before(cue.start):
                 # "de regels van Ryanair zijn ...", "the prices at Proximus are ...": something
-                # of the company's
-                return "product"
+                # of the company's; "the staff at Proximus are ..." are people
+                return "person" if any(map(self.is_person_word, words)) else "product"
             plural = last not in self.person_subjects and last not in self.product_nouns
             words = [last] if plural else []
         # The head noun comes first: "le technicien de Proximus est un ..." is about a person.
@@ -360,11 +372,18 @@ class RuleContext:
                 return "product"
             if self.is_person_word(word):
                 return "person"
-            if index and (word in _FROM_THE or words[index : index + 2] == ["van", "de"]):
-                # "Sarah from customer service is ...", "Nadia du service client est ...":
-                # someone who works there
+            if index == 1 and words[0] not in self.closed_class and _from_the(words, 1):
+                # "Sarah from customer service is ...", "Nadia du service client est ...": a
+                # name, then where she works; not "the chaos at the station is ..." (an article)
                 return "person"
         return "person" if self._mention_before(cue.start) else None
+
+    def _organisation_before(self, position: int) -> bool:
+        """A company named right before ``position`` ("... van Ryanair | zijn")."""
+        return any(
+            match.end <= position and not self.text[match.end : position].strip()
+            for match in self.matches("grammar.organisations")
+        )
 
     def is_person_word(self, word: str) -> bool:
         """A person role, also plural or inside a compound ("callcentermedewerkster")."""
@@ -388,7 +407,9 @@ class RuleContext:
         """ "Sarah from customer service is ...", "Nadia du service client est ...": what starts
         at ``position`` says where the person before it works."""
         before = words_between(self.text, self.layout.clause_start(position), position)[-2:]
-        return bool(before) and (before[-1] in _FROM_THE or before == ["van", "de"])
+        return bool(before) and (
+            before[-1] in _FROM_THE or (len(before) == 2 and _from_the(before, 0))
+        )
 
     def followed_by_product(self, match: RawMatch) -> bool:
         """ "dumbass website", "joke of a company": the word qualifies a thing."""
@@ -396,7 +417,7 @@ class RuleContext:
         for index, word in enumerate(after):
             if word in self.product_nouns:
                 return True
-            if word in _FROM_THE or (word == "van" and after[index + 1 : index + 2] == ["de"]):
+            if _from_the(after, index):
                 # "die kankerhoer van de klantendienst", "the bitch from customer service":
                 # a person from the service, not the service
                 return False

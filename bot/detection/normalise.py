@@ -51,11 +51,12 @@ _MAX_LEET_DIGIT_WORD = 3
 _STANDALONE_LETTERS = frozenset("aiuryoekc")
 _MAX_RUNS_EXPANDED = 5
 # Characters standing in for letters inside a word: "n*gger", "N€ger", "fl!kker", "fl💩kkers"
-_MASK = re.compile("[*€!#%?+~\u2600-\u27bf\U0001f000-\U0001faff]+")
+_MASK = re.compile("[*€!#%+~\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+")
+_MASK_MODIFIER = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f\u200d]")
 _MASKED_IN_WORD = re.compile(
-    "[^\\W\\d_][*€!#%?+~\u2600-\u27bf\U0001f000-\U0001faff]{1,2}[^\\W\\d_]"
+    "[^\\W\\d_][*€!#%+~\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]{1,4}[^\\W\\d_]"
 )
-_MAX_MASKED = 2  # characters filled in one word
+_MAX_MASKED = 2  # letters filled in one word
 _MIN_UNMASKED_LETTERS = 3  # "f*ck" yes, "p*t" not even tried
 
 
@@ -411,46 +412,60 @@ def _join_spaced(
     return result
 
 
+def _mask_units(text: str) -> list[tuple[int, int]]:
+    """The letters a mask token stands for: one per character, a skin tone, variation selector
+    or joiner belonging to the emoji before it ("👍🏿" is one letter). [start, end) in ``text``."""
+    units: list[tuple[int, int]] = []
+    for offset, char in enumerate(text):
+        if units and _MASK_MODIFIER.match(char):
+            units[-1] = (units[-1][0], offset + 1)
+        else:
+            units.append((offset, offset + 1))
+    return units
+
+
 def _is_mask(token: _Token) -> bool:
-    """One or two characters standing in for letters inside a word ("n*gger", "fl💩kkers")."""
+    """At most ``_MAX_MASKED`` characters standing in for letters ("n*gger", "fl💩kkers")."""
     return (
         not token.is_word
-        and len(token.text) <= _MAX_MASKED
         and _MASK.fullmatch(token.text) is not None
+        and len(_mask_units(token.text)) <= _MAX_MASKED
     )
 
 
 def _unmask(tokens: list[_Token], stream: _Stream, vocabulary: AbstractSet[str]) -> list[_Token]:
     """Stage 3c: "n*gger", "fl💩kkers", "N€ger" -> the one known word the masked letters make.
 
-    Words glued by mask characters (``_MASK``, at most ``_MAX_MASKED`` in all) are filled letter
-    by letter; only a fill that makes exactly one known word is taken ("p*t" could be pot, pet,
-    put: left alone). The filled letters keep the mask characters' offsets.
+    Words glued by mask characters (``_MASK``, at most ``_MAX_MASKED`` letters in all) are
+    filled letter by letter; only a fill that makes exactly one known word is taken ("p*t"
+    could be pot, pet, put: left alone). The filled letters keep the mask characters' offsets.
+    A chain of masked words stops growing once it hides more letters than that (linear time).
     """
     result: list[_Token] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        end = index
+        end, hidden = index, 0
         while (
-            end + 2 < len(tokens)
+            hidden <= _MAX_MASKED
+            and end + 2 < len(tokens)
             and tokens[end].is_word
             and _is_mask(tokens[end + 1])
             and tokens[end + 2].is_word
         ):
+            hidden += len(_mask_units(tokens[end + 1].text))
             end += 2
         parts = tokens[index : end + 1]
-        masks = parts[1::2]
-        hidden = sum(len(mask.text) for mask in masks)
         letters = sum(len(word.text) for word in parts[0::2])
-        if not masks or hidden > _MAX_MASKED or letters < _MIN_UNMASKED_LETTERS:
+        if end == index or hidden > _MAX_MASKED or letters < _MIN_UNMASKED_LETTERS:
             result.append(token)
             index += 1
             continue
         pattern = "".join(
-            re.escape(part.text) if part.is_word else "[a-z]" * len(part.text) for part in parts
+            re.escape(part.text) if part.is_word else "[a-z]" * len(_mask_units(part.text))
+            for part in parts
         )
-        found = _masked_words(pattern, letters + hidden, vocabulary)
+        found = _masked_words(pattern, parts[0].text[:1], letters + hidden, vocabulary)
         if len(found) != 1:
             result.append(token)
             index += 1
@@ -460,21 +475,26 @@ def _unmask(tokens: list[_Token], stream: _Stream, vocabulary: AbstractSet[str])
         for part in parts:
             if part.is_word:
                 filled.append(part)
-            else:
-                starts, ends = _offsets(part, stream)
-                letters_here = word[position : position + len(part.text)]
-                filled.append(_Token(letters_here, True, -1, list(starts), list(ends)))
-            position += len(part.text)
+                position += len(part.text)
+                continue
+            starts, ends = _offsets(part, stream)
+            units = _mask_units(part.text)
+            letter_starts = [starts[first] for first, _ in units]
+            letter_ends = [ends[stop - 1] for _, stop in units]
+            text = word[position : position + len(units)]
+            filled.append(_Token(text, True, -1, letter_starts, letter_ends))
+            position += len(units)
         result.append(_joined(filled, stream))
         index = end + 1
     return result
 
 
-def _masked_words(pattern: str, length: int, vocabulary: AbstractSet[str]) -> list[str]:
-    """The known words of ``length`` letters that ``pattern`` matches (at most two)."""
+def _masked_words(pattern: str, first: str, length: int, vocabulary: AbstractSet[str]) -> list[str]:
+    """The known words of ``length`` letters starting with ``first`` that ``pattern`` matches
+    (at most two: more than one is no answer)."""
     matcher = re.compile(pattern)
     found = []
-    for word in _words_of_length(vocabulary, length):
+    for word in _words_of_length(vocabulary, length, first):
         if matcher.fullmatch(word):
             found.append(word)
             if len(found) > 1:
@@ -482,21 +502,24 @@ def _masked_words(pattern: str, length: int, vocabulary: AbstractSet[str]) -> li
     return found
 
 
-_BY_LENGTH: dict[int, tuple[AbstractSet[str], dict[int, tuple[str, ...]]]] = {}
+# Per vocabulary (each community's engine has its own): its words by (length, first letter).
+_BY_LENGTH: dict[int, tuple[AbstractSet[str], dict[tuple[int, str], tuple[str, ...]]]] = {}
+_MAX_INDEXED_VOCABULARIES = 16
 
 
-def _words_of_length(vocabulary: AbstractSet[str], length: int) -> tuple[str, ...]:
-    """The vocabulary's words of ``length`` letters (indexed once per vocabulary)."""
+def _words_of_length(vocabulary: AbstractSet[str], length: int, first: str) -> tuple[str, ...]:
+    """The vocabulary's words of ``length`` letters starting with ``first`` (indexed once)."""
     cached = _BY_LENGTH.get(id(vocabulary))
     if cached is None or cached[0] is not vocabulary:
-        index: dict[int, list[str]] = {}
+        index: dict[tuple[int, str], list[str]] = {}
         for word in sorted(vocabulary):
             if word.isalpha():
-                index.setdefault(len(word), []).append(word)
-        cached = (vocabulary, {size: tuple(words) for size, words in index.items()})
-        _BY_LENGTH.clear()
+                index.setdefault((len(word), word[0]), []).append(word)
+        cached = (vocabulary, {key: tuple(words) for key, words in index.items()})
+        if len(_BY_LENGTH) >= _MAX_INDEXED_VOCABULARIES:
+            _BY_LENGTH.clear()
         _BY_LENGTH[id(vocabulary)] = cached
-    return cached[1].get(length, ())
+    return cached[1].get((length, first), ())
 
 
 def _join_split_words(

@@ -9,6 +9,7 @@ standalone phrase, 0.8 weaker targeting (vocative), 0.65 a guess at the target (
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from bot.detection.analysis import Target
@@ -37,6 +38,7 @@ UNSURE_TARGET = 0.58
 UNTARGETED = 0.55
 LONE_PROVOCATION = 0.35
 _ATTITUDE_WORDS = 3  # "hate (all of) your staff", "haat (die) chauffeurs"
+_CONTRASTS = frozenset(["but", "maar", "mais", "aber", "however", "toch", "pourtant", "trotzdem"])
 # people a feeling can be about, besides the person roles ("you", not "your (app)")
 _PEOPLE_WORDS = frozenset(
     [
@@ -106,17 +108,42 @@ _BARE_COPULA_CUES = frozenset(
     [*("is a", "is an", "is een", "est un", "est une", "ist ein", "ist eine", "are", "zijn"), "="]
 )
 _PLURAL_COPULAS = frozenset(["are", "zijn", "sind", "sont des"])
+# roles ``_neutral_roles`` does not take: pronouns in the person-role list
+_NOT_ROLES = frozenset(
+    [
+        *("hij", "zij", "ze", "wie", "degene", "il", "elle", "ils", "elles", "celui", "celle"),
+        *("he", "she", "him", "her", "they", "whoever", "er", "sie", "wer", "derjenige"),
+    ]
+)
+# lexicon roles of abusive words (not the context roles beside them: groups, objects...)
+_ABUSE_ROLES = frozenset(
+    [
+        *("insult.addressed_only", "insult.adjectives", "insult.nouns", "insult.phrases"),
+        *("insult.profanity", "hate.slurs", "hate.ambiguous_slurs", "hate.dehumanising"),
+        *("hate.phrases", "hate.derogation_phrases", "sexual.addressed_terms", "sexual.body"),
+        *("sexual.phrases", "threat.phrases", "threat.death_wishes", "trolling.phrases"),
+        "trolling.words",
+    ]
+)
+_CURSE_STEM = re.compile("kanker|kut|scheis|fuck|shit|merde|putain|hoer|klote|bitch|dreck|kack")
+_HELL = frozenset(["hell", "hel", "enfer", "holle", "hoelle"])
 # Address cues that speak to a group: said to a company, a verdict on its service.
 _PLURAL_ADDRESS = frozenset(
     [
         *("you guys are", "you all are", "you are all", "you're all", "y'all are", "jullie zijn"),
-        *("jullie zijn echt", "jullie zijn allemaal", "jullie", "vous êtes", "vous etes"),
-        *("vous êtes des", "vous etes des", "vous êtes vraiment des", "vous etes vraiment des"),
+        *("jullie zijn echt", "jullie zijn allemaal", "jullie", "vous etes", "vous etes des"),
+        *("vous etes une", "vous etes un", "vous etes vraiment des", "vous n'etes que des"),
         *("ihr seid", "ihr seid alle", "ihr seid echt", "ihr seid so", "ihr"),
     ]
 )
 # Verdicts that name people ("clowns", "amateurs"): a company's only when it is named.
-_NAMES_FOR_PEOPLE = frozenset(["clowns", "des clowns", "amateurs", "des amateurs", "amateure"])
+_NAMES_FOR_PEOPLE = frozenset(
+    [
+        *("clowns", "des clowns", "amateurs", "des amateurs", "amateure", "prutsers", "knoeiers"),
+        *("beunhazen", "incompetenten", "incapables", "des incapables", "branquignols"),
+        *("bunglers", "incompetents", "stümper", "stumper", "pfuscher", "dilettanten"),
+    ]
+)
 # Demonstratives ("c'est un ...", "dit is een ...") point at a thing as often as at a person.
 _DEMONSTRATIVE_CUES = frozenset(
     [*("c'est un", "c'est une", "dat is een", "das ist ein", "das ist eine", "this is a"), "it's a"]
@@ -259,8 +286,14 @@ def _product_subject(ctx: RuleContext, match: RawMatch) -> RawMatch | None:
 
 def _aimed_at_organisation(ctx: RuleContext, match: RawMatch, address: RawMatch | None) -> bool:
     """ "You guys are a joke", "Proximus, jullie zijn een schande", "vous êtes des clowns chez
-    VOO": a verdict on a service said to the company (a plural address, or a company or its
-    customer service named in the sentence) is criticism, not an insult at a person."""
+    VOO": a verdict on a service said to the company is criticism, not an insult at a person.
+
+    Said to the company: a plural address ("jullie zijn een schande"), or the company named in
+    the verdict's clause ("prutsers bij Orange") or called first in its sentence ("Proximus,
+    you are a disgrace"); not "jij bent een schande, ik bel morgen naar Proximus". Verdicts that
+    name people ("clowns", "prutsers") need more than a plural address: the company named, or a
+    message about a product ("You guys are clowns. Four hours on hold to restart my modem").
+    """
     verdicts = [
         v
         for v in ctx.index("grammar.org_verdicts").within(match.start, match.end)
@@ -270,10 +303,16 @@ def _aimed_at_organisation(ctx: RuleContext, match: RawMatch, address: RawMatch 
         return False
     said_to_many = address is not None and address.term in _PLURAL_ADDRESS
     if said_to_many and any(v.term not in _NAMES_FOR_PEOPLE for v in verdicts):
-        return True  # "jullie zijn een schande"; "jullie zijn clowns" needs the company named
+        return True
     layout = ctx.layout
-    start, end = layout.sentence_start(match.start), layout.sentence_end(match.end)
-    return bool(ctx.index("grammar.organisations").within(start, end + 1))
+    organisations = ctx.index("grammar.organisations")
+    if organisations.within(layout.clause_start(match.start), layout.clause_end(match.end)):
+        return True
+    sentence = layout.sentence_start(match.start)
+    called = [o for o in organisations.within(sentence, layout.clause_end(sentence)) if o]
+    if called and not words_between(ctx.text, sentence, called[0].start):
+        return True  # "Proximus, you are a disgrace"
+    return said_to_many and bool(ctx.matches("grammar.product_nouns"))
 
 
 def _insult_addressed_words(ctx: RuleContext) -> Iterable[Candidate]:
@@ -359,6 +398,18 @@ def _insult_roles(ctx: RuleContext) -> Iterable[Candidate]:
         yield found
 
 
+def _cursing(words: Iterable[str]) -> bool:
+    """A curse inside a word or a "from hell" ("kankerlelijke", "scheiss", "customer from hell")."""
+    return any(word in _HELL or _CURSE_STEM.search(word) for word in words)
+
+
+def _matches_between(ctx: RuleContext, start: int, end: int) -> Iterable[RawMatch]:
+    for matches in ctx.roles.values():
+        for match in matches:
+            if start <= match.start and match.end <= end:
+                yield match
+
+
 def _neutral_roles(ctx: RuleContext) -> Iterable[Candidate]:
     """ "jij bent een Anderlecht fan", "du bist ein treuer Kunde", "t'es une maman solo": an
     address frame whose complement is a neutral role (a fan, a customer, a parent, a job) with
@@ -367,11 +418,17 @@ def _neutral_roles(ctx: RuleContext) -> Iterable[Candidate]:
     from the frame ("du bist ein ...") goes to a moderator instead of punishing."""
     for role_name in ("grammar.neutral_roles", "grammar.person_subjects"):
         for role in ctx.matches(role_name):
+            if role.term in _NOT_ROLES:
+                continue  # pronouns: "du bist ein Hurenkind wie er"
             cue = ctx.cue_before("grammar.address_noun", role, allow_free=True)
             if cue is None or len(cue.term.split()) < 2 or ctx.layout.is_quoted(cue.start, cue.end):
                 continue
-            if _insulting_words(ctx, words_between(ctx.text, cue.end, role.start)):
-                continue  # "jij bent een stomme klant": ``_insult_roles`` says so
+            end = ctx.layout.clause_end(role.end)
+            gap = words_between(ctx.text, cue.end, role.start)
+            if _insulting_words(ctx, gap) or _cursing(gap + words_between(ctx.text, role.end, end)):
+                continue  # "jij bent een stomme klant", "du bist ein scheiß Kunde"
+            if any(match.role in _ABUSE_ROLES for match in _matches_between(ctx, cue.start, end)):
+                continue  # an abusive word in the clause speaks for itself
             found = candidate(
                 Category.INSULT, "insult.neutral_role", 0.0, role, Target.SECOND_PERSON, cue.start
             )
@@ -385,6 +442,9 @@ def _attitudes(ctx: RuleContext) -> Iterable[Candidate]:
     candidate is there for its suppressors, so that a negated one ("don't hate") keeps a model
     score learnt from "hate your staff" from punishing (a moderator reviews it instead)."""
     for verb in ctx.matches("grammar.attitudes"):
+        rest = words_between(ctx.text, verb.end, ctx.layout.sentence_end(verb.end))
+        if not _CONTRASTS.isdisjoint(rest):
+            continue  # "Nichts gegen dich, aber du bist ...": the point comes after "aber"
         after = words_between(ctx.text, verb.end, ctx.layout.clause_end(verb.end))
         if any(
             word in _PEOPLE_WORDS or ctx.is_person_word(word)

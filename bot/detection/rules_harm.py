@@ -141,6 +141,20 @@ _OWN_POSSESSIVES = frozenset(
         *("ein", "eine", "einen", "neue", "neuen", "neuer"),
     ]
 )
+_THIRD_POSSESSIVES = frozenset(
+    [
+        *("his", "her", "their", "zijn", "haar", "hun", "son", "sa", "ses", "leur", "sein"),
+        *("seine", "seinen", "ihre", "ihren", "ihr"),
+    ]
+)
+_OWNER_PREPOSITIONS = frozenset(["of", "van", "du", "de", "des", "der", "des", "vom", "von"])
+# pronouns a passive violent wish can be about ("he should be hanged", "die moet ...")
+_PERSON_PRONOUNS = frozenset(
+    [
+        *("he", "she", "they", "him", "her", "hij", "zij", "ze", "hem", "il", "elle", "ils"),
+        *("elles", "lui", "er", "sie", "ihn"),
+    ]
+)
 _NO_NEGATION = frozenset({"quote", "counter_speech", "idiom", "question", "reclaimed"})
 
 
@@ -241,6 +255,19 @@ def _own_details(ctx: RuleContext, match: RawMatch) -> bool:
     return not _OWN_POSSESSIVES.isdisjoint(before)
 
 
+def _someone_elses(ctx: RuleContext, match: RawMatch) -> bool:
+    """Details that name their owner, a third person: "his/zijn/son/sein <address>" or "<address>
+    of/van/du/der <someone>" ("here is the home address of the councillor"), not "the form to
+    update your home address" or "sharing your address online is dangerous"."""
+    before = words_between(ctx.text, ctx.layout.clause_start(match.start), match.start)[-2:]
+    if not _THIRD_POSSESSIVES.isdisjoint(before) or not _THIRD_POSSESSIVES.isdisjoint(
+        match.term.split()
+    ):
+        return True
+    after = words_between(ctx.text, match.end, ctx.layout.clause_end(match.end))[:1]
+    return bool(after) and after[0] in _OWNER_PREPOSITIONS
+
+
 def _threats(ctx: RuleContext) -> Iterable[Candidate]:
     layout = ctx.layout
     for match in ctx.matches("threat.phrases"):
@@ -256,6 +283,18 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
         )
     for match in ctx.matches("threat.death_wishes"):
         yield candidate(Category.THREAT, "threat.death_wish", PHRASE, match, Target.SECOND_PERSON)
+    for match in ctx.matches("threat.person_wishes"):
+        # "the mayor should be hanged", "die scheids moet opgehangen worden": about a person,
+        # not "the painting should be hung" or "die Jacke gehört aufgehängt"
+        start = layout.clause_start(match.start)
+        before = words_between(ctx.text, start, match.start)
+        if (
+            any(w in _PERSON_PRONOUNS or ctx.is_person_word(w) for w in before)
+            or "@" in (ctx.text[start : match.start])
+        ):
+            yield candidate(
+                Category.THREAT, "threat.death_wish", THIRD_PERSON, match, Target.THIRD_PERSON
+            )
     first = ctx.index("grammar.first_person")
     for role, rule in (("threat.weapons", "threat.weapon"), ("threat.doxx", "threat.doxxing")):
         for match in ctx.matches(role):
@@ -263,7 +302,9 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
             if role == "threat.doxx":
                 if _own_details(ctx, match):
                     continue  # "I have a new home address, where do I change it?"
-                if ctx.index("threat.doxx_presentatives").before(match.start, start, limit=1):
+                if _someone_elses(ctx, match) and ctx.index("threat.doxx_presentatives").before(
+                    match.start, start, limit=1
+                ):
                     # "Here's the home address of the councillor ...": published, whoever by
                     yield candidate(
                         Category.THREAT, rule, THIRD_PERSON, match, Target.THIRD_PERSON, start
@@ -482,6 +523,7 @@ HARM_RULES: tuple[
                 "threat.weapons",
                 "threat.doxx",
                 "threat.verbs",
+                "threat.person_wishes",
             ]
         ),
     ),

@@ -13,6 +13,8 @@ __all__ = ["suppressors_for"]
 _NEGATION_WINDOW_WORDS = 8
 _SELF_WORDS = 3  # "ich bin (so ein) Idiot", "i am (such a complete) idiot"
 _HATE_NEGATION_WORDS = 3
+_ATTITUDE_NEGATION_AFTER = 2  # "ik haat jullie personeel niet", "ich hasse die Fahrer nicht"
+_CONJUNCTIONS = frozenset(["and", "en", "et", "und", "but", "maar", "mais", "aber"])
 _COMPLEMENTISERS = frozenset(["that", "dat", "dass", "que", "qu'", "of", "ob", "si"])
 # A condition or time clause AFTER a threat ("... als mijn pakje niet komt", "... si mon colis
 # n'arrive pas", "... if you don't pay") ends the threat: a negation in it is not the threat's.
@@ -53,15 +55,35 @@ def _negated(ctx: RuleContext, candidate: Candidate) -> bool:
 
 
 def _attitude_negated(ctx: RuleContext, candidate: Candidate) -> bool:
-    """A negator anywhere in the feeling's clause: "I don't hate ...", "je ne déteste pas ...",
-    and after the verb in Dutch and German ("ik haat jullie personeel niet")."""
+    """A negator before the feeling in its clause ("I don't hate ...", "rien contre ...") or at
+    most ``_ATTITUDE_NEGATION_AFTER`` words after it ("je ne déteste pas ...", "ik haat jullie
+    personeel niet"); not one inside the feeling itself ("can't stand", "supporte pas") nor a
+    later one ("I hate you and I never want to see you again")."""
+    if candidate.term.startswith(("have nothing", "heb ni", "rien", "nichts")):
+        return True
     layout = ctx.layout
     start, end = layout.clause_start(candidate.term_start), layout.clause_end(candidate.term_end)
     exceptions = ctx.index("grammar.not_negation")
+    for negator in ctx.index("grammar.negators").within(start, end):
+        if negator.start < candidate.term_end and negator.end > candidate.term_start:
+            continue  # part of the feeling: "cannot stand"
+        if exceptions.covering(negator.start, negator.end):
+            continue
+        if negator.end <= candidate.term_start:
+            return True
+        gap = words_between(ctx.text, candidate.term_end, negator.start)
+        if len(gap) <= _ATTITUDE_NEGATION_AFTER and _CONJUNCTIONS.isdisjoint(gap):
+            return True
+    return False
+
+
+def _reports(ctx: RuleContext) -> bool:
+    """The message reports what was said: a reporting verb, counter-speech, or "I reported it"
+    ("Jemand hat 'dreckiger Kanake' zu meinem Bruder gesagt. Ich habe es gemeldet.")."""
     return any(
-        not exceptions.covering(negator.start, negator.end)
-        for negator in ctx.index("grammar.negators").within(start, end)
-    ) or candidate.term.startswith(("have nothing", "heb ni", "rien", "nichts"))
+        ctx.matches(role)
+        for role in ("grammar.reporting", "grammar.counter_speech", "grammar.report_outcome")
+    )
 
 
 def _reported(ctx: RuleContext, candidate: Candidate) -> bool:
@@ -109,7 +131,9 @@ def suppressors_for(
     elif "negation" in allowed and _negated(ctx, candidate):
         found.append(Suppressor.NEGATION)
     if "quote" in allowed and (
-        ctx.layout.is_quoted(candidate.term_start, candidate.term_end) or _reported(ctx, candidate)
+        ctx.layout.is_quoted(candidate.term_start, candidate.term_end)
+        or _reported(ctx, candidate)
+        or (ctx.layout.in_short_quote(candidate.term_start, candidate.term_end) and _reports(ctx))
     ):
         found.append(Suppressor.QUOTE)
     if (

@@ -93,16 +93,16 @@ def test_all_words_are_words_between_the_ends(text: str) -> None:
     assert all_words(ascii_only) == _WORD.findall(ascii_only)
 
 
-def test_a_short_single_quoted_phrase_is_a_quotation_but_not_an_elision() -> None:
+def test_a_short_single_quoted_phrase_is_found_but_not_an_elision() -> None:
     quoted = "iemand zei 'sale bougnoule' tegen mijn broer"
     start = quoted.index("bougnoule")
-    assert TextLayout(quoted).is_quoted(start, start + len("bougnoule"))
-    elided = "'t is een vuile makak"  # Dutch 't (het) opens no quotation
-    start = elided.index("makak")
-    assert not TextLayout(elided).is_quoted(start, start + len("makak"))
-    possessive = "the drivers' union, you idiot"  # a lone apostrophe closes nothing
-    start = possessive.index("idiot")
-    assert not TextLayout(possessive).is_quoted(start, start + len("idiot"))
-    long_quote = "he said 'one two three four five six seven idiot' to me"
-    start = long_quote.index("idiot")
-    assert not TextLayout(long_quote).is_quoted(start, start + len("idiot"))
+    assert TextLayout(quoted).in_short_quote(start, start + len("bougnoule"))
+    assert not TextLayout(quoted).is_quoted(start, start + len("bougnoule"))  # not the whole term
+    for text, word in [
+        ("'t is een vuile makak", "makak"),  # Dutch 't (het) opens no quotation
+        ("'Cause ur a dumb bitch, goin' nowhere", "bitch"),
+        ("the drivers' union, you idiot", "idiot"),  # a lone apostrophe closes nothing
+        ("he said 'one two three four five six seven idiot' to me", "idiot"),  # too long
+    ]:
+        start = text.index(word)
+        assert not TextLayout(text).in_short_quote(start, start + len(word)), text

@@ -189,6 +189,26 @@ HARMFUL: list[tuple[str, str, Category]] = [
     # Brussels slang
     ("fr", "Zamel, dégage de ce groupe", HATE),
     ("nl", "Jij bent een kahba", INSULT),
+    # death wishes about a third person; the German comma before "wo du" / "du stirbst"
+    ("en", "I hope that referee gets cancer and dies slowly", THREAT),
+    ("nl", "Ga je ophangen, niemand zal je missen", THREAT),
+    ("fr", "Va te pendre, personne ne te regrettera", THREAT),
+    ("de", "Ich weiß, wo du wohnst.", THREAT),
+    ("de", "Ich hoffe, du stirbst.", THREAT),
+    ("nl", "Die m4kak3n moeten hier weg", HATE),
+    # review of session 5's rules: what they must not excuse
+    ("fr", "T'es un connard à la base", INSULT),  # "base" is a word, not only a telecom
+    ("fr", "Chez Orange le technicien est un connard", INSULT),
+    ("en", "The staff at Proximus are idiots", INSULT),
+    ("nl", "Jij bent een schande, ik bel morgen naar Proximus", INSULT),
+    ("nl", "Jan van het callcenter is een klootzak", INSULT),
+    ("en", "'Cause ur a dumb bitch, goin' nowhere", INSULT),  # elisions are no quotes
+    ("de", "Du bist 'ne Schlampe, geh' weg", INSULT),
+    ("en", "I'm gonna 'kill you' tonight", THREAT),  # scare quotes, nothing reported
+    ("en", "He should be shot", THREAT),
+    ("fr", "Le bourgmestre devrait être pendu", THREAT),
+    ("de", "Die Schiri gehört erschossen", THREAT),
+    ("en", "n👍🏿gger", HATE),  # an emoji with a skin tone stands in for one letter
     # masked letters
     ("de", "N*ger raus aus dem Verein", HATE),
     ("nl", "vuile fl💩kkers, blijf weg van onze school", HATE),
@@ -355,6 +375,25 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("de", "company", "Ihr seid echt Clowns bei der Telekom"),
     ("nl", "company", "Jullie zijn echt clowns bij Proximus"),
     ("nl", "company", "Die steward is geen idioot, de regels van Ryanair zijn idioot."),
+    ("nl", "company", "Wat een bende prutsers bij Orange, drie keer een verkeerde simkaart."),
+    ("en", "company", "You guys are clowns, seriously. Four hours on hold to restart my modem."),
+    ("fr", "company", "Vous êtes une blague, trois semaines sans internet"),
+    # review of session 5's rules: what they must not flag
+    ("en", "object", "The painting should be hung at eye level"),
+    ("nl", "object", "De was moet opgehangen worden"),
+    ("nl", "object", "Dat schilderij moet opgehangen worden"),
+    ("de", "object", "Die Jacke gehört aufgehängt"),
+    ("fr", "object", "Le linge devrait être pendu dehors"),
+    ("en", "object", "The scene should be shot at night"),
+    ("en", "game", "Got a bullet in the head in Call of Duty again lol"),
+    ("nl", "support", "Hier is de link om je thuisadres te wijzigen"),
+    ("en", "support", "Here is the form to update your home address"),
+    ("en", "support", "Sharing your home address online is dangerous"),
+    ("en", "product", "The chaos at the station is a disgrace"),
+    ("de", "product", "Das Chaos am Bahnhof ist ein Witz"),
+    ("fr", "product", "La gestion du réseau est une honte"),
+    ("de", "own story", "Ich stand in Unterwäsche an der Tür, als der Paketbote klingelte"),
+    ("fr", "own story", "J'ai dû ouvrir au livreur en sous-vêtements"),
     # sports praise
     ("de", "praise", "Der neue Stürmer ist ein Tier, drei Tore in einem Spiel!"),
     ("nl", "praise", "De nieuwe keeper is een beest"),
@@ -373,6 +412,7 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
         "Jemand hat 'dreckiger Kanake' zu meinem Bruder gesagt. Ich habe es gemeldet.",
     ),
     ("nl", "report", "Iemand zei vuile makak tegen mijn zoon op de bus."),
+    ("nl", "report", "Mijn zoon werd op school 'vuile Marokkaan' genoemd. Ik wil dat dit stopt."),
 ]
 
 
@@ -517,3 +557,22 @@ def test_a_feeling_not_negated_is_no_evidence_either_way(classifier: RulesClassi
     assert insult.score == 0.0
     assert not insult.suppressed
     assert any("insult.attitude" in reason for reason in insult.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "du bist ein scheiß Kunde",  # a curse on the role
+        "jij bent een kankerlelijke klant",
+        "You are a customer from hell",
+        "du bist ein Hurenkind wie er",  # a pronoun is no role
+        "I cannot stand you people",  # the negation is the feeling's own
+        "Je supporte pas les contrôleurs",
+        "I hate you and I never want to see you again",  # a later, other negation
+        "Nichts gegen dich, aber du bist ein scheiß Mensch",  # the point comes after "aber"
+    ],
+)
+def test_abuse_is_not_discounted_as_a_neutral_role_or_a_negated_feeling(
+    classifier: RulesClassifier, text: str
+) -> None:
+    assert not classifier.classify(text).score_of(INSULT).suppressed
