@@ -43,6 +43,7 @@ _SPACES = re.compile("[ \n]")
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a"}
 _LEET_TABLE = str.maketrans(_LEET)
 _LEET_CHAR = re.compile("[013457$@]")
+_DIGITS = frozenset("013457")  # the leet digits
 _STRETCHED = re.compile(r"(.)\1\1", re.DOTALL)  # three times the same character
 _SPACED_SEPARATORS = frozenset(" .-_*·/|")
 _MIN_SPACED_LETTERS = 3
@@ -340,7 +341,18 @@ def _joined(parts: Sequence[_Token], stream: _Stream) -> _Token:
 
 
 def _is_single_letter(token: _Token) -> bool:
-    return token.is_word and len(token.text) == 1 and token.text.isalpha()
+    """A one-letter word, or a lone leet digit among spaced letters ("n 1 g g 3 r")."""
+    return (
+        token.is_word and len(token.text) == 1 and (token.text.isalpha() or token.text in _DIGITS)
+    )
+
+
+def _as_letter(token: _Token) -> _Token:
+    """A lone leet digit read as its letter (a "1" may still become an "l" in stage 4)."""
+    if token.text.isalpha():
+        return token
+    ones = (0,) if token.text == "1" else ()
+    return _Token(_LEET[token.text], True, token.at, token.starts, token.ends, ones)
 
 
 def _is_spaced_gap(token: _Token) -> bool:
@@ -362,7 +374,7 @@ def _join_spaced(
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if not (token.is_word and len(token.text) == 1 and token.text.isalpha()):
+        if not _is_single_letter(token):
             result.append(token)  # not a single letter
             index += 1
             continue
@@ -377,6 +389,14 @@ def _join_spaced(
         ):
             letters.append(tokens[cursor + 1])
             cursor += 2
+        if not all(t.text.isalpha() for t in letters):
+            read = [_as_letter(t) for t in letters]
+            word = "".join(t.text for t in read)
+            if word not in vocabulary and word not in function_words:
+                result.append(token)  # "3 4 5", "bus 5 7 8", "a 1 b": not a known word
+                index += 1
+                continue
+            letters = read
         # Two letters only join in "spaced mode": words set apart by wider gaps ("a n  i d i o t").
         wide_before = bool(result) and _is_wide_gap(result[-1])
         wide_after = cursor < len(tokens) and _is_wide_gap(tokens[cursor])
@@ -692,6 +712,7 @@ class _Checks(NamedTuple):
 
 
 def _checks(word_char: str, letter: str) -> _Checks:
+    letter = f"(?:{letter}|[013457])"  # a leet digit may stand among spaced letters
     single = f"(?<!{word_char}){letter}"  # a single-letter word (with the ``(?!...)`` after it)
     gap = "[ .\\-_*·/|]"
     return _Checks(

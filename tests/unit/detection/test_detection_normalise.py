@@ -71,6 +71,10 @@ EVASIONS = [
     ("masked emoji", "vuile fl💩kkers", "vuile flikkers", "flikkers", "fl💩kkers"),
     ("masked emoji fr", "sale n😀gre", "sale negre", "negre", "n😀gre"),
     ("masked bang", "vuile fl!kker", "vuile flikker", "flikker", "fl!kker"),
+    # spaced letters with leet digits among them, joined when they make a known word
+    ("spaced leet", "n 1 g g 3 r s", "niggers", "niggers", "n 1 g g 3 r s"),
+    ("spaced leet nl", "vuile k 4 n k 3 r", "vuile kanker", "kanker", "k 4 n k 3 r"),
+    ("spaced leet words", "y o u  4 r e  a n  i d 1 o t", "you are an idiot", "idiot", "i d 1 o t"),
 ]
 
 
@@ -131,6 +135,11 @@ def test_scunthorpe_words_stay_whole(text: str) -> None:
         ("what?no way", "what?no way"),
         ("dat is 5*5 = 25", "dat is 5*5 = 25"),
         ("a*b", "a*b"),
+        # spaced digits stay numbers unless they make a known word with the letters
+        ("ik koos 3 4 5 uit", "ik koos 3 4 5 uit"),
+        ("bus 5 7 8 is weg", "bus 5 7 8 is weg"),
+        ("zone a 1 b", "zone a 1 b"),
+        ("1 2 3 4 5", "1 2 3 4 5"),
     ],
 )
 def test_no_false_words(original: str, expected: str) -> None:
