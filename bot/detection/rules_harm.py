@@ -326,6 +326,18 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
             continue
         inverted = all(f.start >= verb.end for f in subjects)
         floor = start if inverted else min(f.end for f in subjects)
+        if not inverted and _verb_final_object(ctx, verb, floor, end):
+            # Dutch/German put the verb last: "ik ga die controleur zijn gezicht kapotslaan",
+            # "ich werde den Schiri nach dem Spiel abstechen"
+            yield candidate(
+                Category.THREAT,
+                "threat.violence",
+                THIRD_PERSON,
+                verb,
+                Target.SECOND_PERSON,
+                min(f.start for f in subjects),
+            )
+            continue
         for index in objects:
             found = [
                 o
@@ -342,6 +354,23 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
                     min(f.start for f in subjects),
                 )
                 break
+
+
+def _verb_final_object(ctx: RuleContext, verb: RawMatch, floor: int, end: int) -> bool:
+    """A Dutch or German violent verb at the end of its clause (a word may follow: "hoor",
+    "morgen") with a person between the subject and it."""
+    if verb.lang not in (Language.NL, Language.DE):
+        return False
+    if len(words_between(ctx.text, verb.end, end)) > 1:
+        return False
+    between = words_between(ctx.text, floor, verb.start)
+    if any(ctx.is_person_word(word) or _is_pronoun(word) for word in between):
+        return True
+    if ctx.index("hate.groups").within(floor, verb.start):
+        return True  # "ik ga die Marokkanen in elkaar slaan"
+    return any(
+        not _owned_product(ctx, o) for o in ctx.index("threat.objects").within(floor, verb.start)
+    )
 
 
 def _object_before(ctx: RuleContext, obj: RawMatch, verb: RawMatch, inverted: bool) -> bool:

@@ -209,6 +209,12 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("fr", "Le bourgmestre devrait être pendu", THREAT),
     ("de", "Die Schiri gehört erschossen", THREAT),
     ("en", "n👍🏿gger", HATE),  # an emoji with a skin tone stands in for one letter
+    ("en", "n 1 g g 3 r s", HATE),
+    # Dutch and German put the verb last
+    ("nl", "ik ga die controleur zijn gezicht kapotslaan", THREAT),
+    ("de", "Ich werde den Schiri nach dem Spiel abstechen", THREAT),
+    ("nl", "ik ga die scheids morgen kapotmaken", THREAT),
+    ("nl", "ik ga die Marokkanen in elkaar slaan", THREAT),
     # masked letters
     ("de", "N*ger raus aus dem Verein", HATE),
     ("nl", "vuile fl💩kkers, blijf weg van onze school", HATE),
@@ -394,6 +400,9 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("fr", "product", "La gestion du réseau est une honte"),
     ("de", "own story", "Ich stand in Unterwäsche an der Tür, als der Paketbote klingelte"),
     ("fr", "own story", "J'ai dû ouvrir au livreur en sous-vêtements"),
+    ("nl", "object", "ik ga mijn computer kapotslaan"),
+    ("de", "object", "Ich werde den Drucker zerschlagen"),
+    ("de", "object", "Ich werde den Vertrag kündigen"),
     # sports praise
     ("de", "praise", "Der neue Stürmer ist ein Tier, drei Tore in einem Spiel!"),
     ("nl", "praise", "De nieuwe keeper is een beest"),
