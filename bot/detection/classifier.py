@@ -60,6 +60,7 @@ _CUE_ROLES = (
     "grammar.org_verdicts",
     "grammar.organisations",
     "grammar.report_outcome",
+    "threat.lives_verbs",
     "sexual.appraisal",
     "insult.adjectives",
     "allow.idioms",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from bot.detection.analysis import Target
@@ -155,6 +156,14 @@ _PERSON_PRONOUNS = frozenset(
         *("elles", "lui", "er", "sie", "ihn"),
     ]
 )
+# A street and a house number: "Kerkstraat 12", "Bahnhofstr. 5", "rue de la Loi 16",
+# "12 Church Street" (normalised text: lowercase, accents folded)
+_STREET = re.compile(
+    r"\b[a-z-]+(?:straat|str|laan|weg|plein|lei|dreef|steenweg|kaai|strasse|gasse|platz|allee)"
+    r"\b\.?\s*\d{1,4}\b"
+    r"|\b(?:rue|avenue|av|chaussee|boulevard|bd|place|chemin|allee)\b[^,.;!?\n]{1,40}?\b\d{1,4}\b"
+    r"|\b\d{1,4}\s+[a-z]+(?:\s+[a-z]+)?\s+(?:street|st|road|rd|lane|avenue|ave|drive|close)\b"
+)
 _NO_NEGATION = frozenset({"quote", "counter_speech", "idiom", "question", "reclaimed"})
 
 
@@ -266,6 +275,28 @@ def _someone_elses(ctx: RuleContext, match: RawMatch) -> bool:
         return True
     after = words_between(ctx.text, match.end, ctx.layout.clause_end(match.end))[:1]
     return bool(after) and after[0] in _OWNER_PREPOSITIONS
+
+
+def _home_address(ctx: RuleContext) -> Iterable[Candidate]:
+    """ "De schepen woont in de Kerkstraat 12, ga maar eens langs", "Der Schiri wohnt in der
+    Bahnhofstraße 5, besucht ihn mal": a third person's street and number, and a call to go there
+    (or a weapon) in the message."""
+    if not (ctx.matches("threat.visit_cues") or ctx.matches("threat.weapons")):
+        return
+    layout = ctx.layout
+    speakers = [ctx.index("grammar.first_person"), ctx.index("grammar.second_person")]
+    for verb in ctx.matches("threat.lives_verbs"):
+        start = layout.clause_start(verb.start)
+        if any(index.within(start, verb.start) for index in speakers):
+            continue  # "ik woon in de Kerkstraat 12", "you live at ..."
+        address = _STREET.search(ctx.text, verb.end, layout.sentence_end(verb.end))
+        if address is None:
+            continue
+        found = candidate(
+            Category.THREAT, "threat.doxxing", THIRD_PERSON, verb, Target.THIRD_PERSON, start
+        )
+        found.end = max(found.end, address.end())
+        yield found
 
 
 def _threats(ctx: RuleContext) -> Iterable[Candidate]:
@@ -556,6 +587,7 @@ HARM_RULES: tuple[
             ]
         ),
     ),
+    (_home_address, frozenset(["threat.lives_verbs"])),
     (_sexual, frozenset(["sexual.phrases", "sexual.addressed_terms", "sexual.body"])),
     (_soft_body, frozenset(["sexual.soft_body"])),
     (_trolling, None),

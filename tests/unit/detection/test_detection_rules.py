@@ -210,6 +210,11 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("de", "Die Schiri gehört erschossen", THREAT),
     ("en", "n👍🏿gger", HATE),  # an emoji with a skin tone stands in for one letter
     ("en", "n 1 g g 3 r s", HATE),
+    # a third person's street address with a call to go there
+    ("nl", "De schepen woont in de Kerkstraat 12, ga maar eens langs met een knuppel", THREAT),
+    ("de", "Der Schiri wohnt in der Bahnhofstraße 5, besucht ihn mal", THREAT),
+    ("fr", "Le conseiller habite rue de la Loi 16, allez lui rendre visite", THREAT),
+    ("en", "The councillor lives at 12 Church Street, pay him a visit", THREAT),
     # Dutch and German put the verb last
     ("nl", "ik ga die controleur zijn gezicht kapotslaan", THREAT),
     ("de", "Ich werde den Schiri nach dem Spiel abstechen", THREAT),
@@ -248,6 +253,7 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     # false friends: "retard(s)" is a delay in French, a slur in English
     ("fr", "false_friend", "Les retards de la STIB sont une honte."),
     ("fr", "false_friend", "Vos retards, j'en ai marre."),
+    ("fr", "false_friend", "Quel retard, vraiment nul"),  # French "nul", not Dutch "nul" (zero)
     # a bare "keine" / "geen" after another verb is its object, not exclusion
     ("de", "negation", "Ich hasse keine Ausländer, ich hasse eure Verspätungen."),
     ("de", "neutral", "Hier gibt es keine Ausländer, nur Pendler."),
@@ -401,6 +407,10 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("de", "own story", "Ich stand in Unterwäsche an der Tür, als der Paketbote klingelte"),
     ("fr", "own story", "J'ai dû ouvrir au livreur en sous-vêtements"),
     ("nl", "object", "ik ga mijn computer kapotslaan"),
+    ("nl", "own address", "Ik woon in de Kerkstraat 12 en mijn pakje is niet geleverd"),
+    ("nl", "address", "Mijn moeder woont in de Kerkstraat 12, waarom rijdt er geen bus?"),
+    ("de", "own address", "Ich wohne in der Bahnhofstraße 5, besucht uns mal"),
+    ("nl", "no address", "De chauffeur woont in Gent, ga maar eens langs"),
     ("de", "object", "Ich werde den Drucker zerschlagen"),
     ("de", "object", "Ich werde den Vertrag kündigen"),
     # sports praise
