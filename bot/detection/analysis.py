@@ -51,6 +51,7 @@ class Suppressor(StrEnum):
     ALLOWED = "allowed"  # a community allow term
     SELF = "self"  # the speaker about themselves ("ik ben echt een idioot, ticket vergeten")
     NEUTRAL_ROLE = "neutral_role"  # addressed by a neutral role ("du bist ein Bayern-Fan")
+    BANTER = "banter"  # friends teasing ("lol you absolute muppet 😂 see you tonight")
 
 
 class TermMatch(NamedTuple):

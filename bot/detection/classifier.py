@@ -61,6 +61,8 @@ _CUE_ROLES = (
     "grammar.organisations",
     "grammar.report_outcome",
     "threat.lives_verbs",
+    "grammar.laughter",
+    "grammar.warmth",
     "sexual.appraisal",
     "insult.adjectives",
     "allow.idioms",

@@ -156,6 +156,21 @@ _PERSON_PRONOUNS = frozenset(
         *("elles", "lui", "er", "sie", "ihn"),
     ]
 )
+# Separable particles that make a violent-looking stem harmless (bring ... mit, schlage ... vor,
+# steek ... toe, sla ... op), and those that keep it violent (bring ... um, steek ... neer)
+_HARMLESS_PARTICLES = frozenset(
+    [
+        *("mit", "vor", "vorbei", "zu", "auf", "bei", "zuruck", "zurueck", "mee", "toe", "op"),
+        *("af", "over", "voor", "bij", "terug", "door"),
+    ]
+)
+_VIOLENT_PARTICLES = frozenset(
+    [
+        *("um", "ab", "tot", "zusammen", "nieder", "kaputt", "ein", "neer", "kapot", "dood"),
+        *("elkaar", "mekaar", "brand", "fik", "plat", "fresse", "gesicht", "kopf", "nase"),
+        *("smoel", "bek", "kop", "tanden", "gezicht", "hoofd", "nek", "benen", "armen"),
+    ]
+)
 # A street and a house number: "Kerkstraat 12", "Bahnhofstr. 5", "rue de la Loi 16",
 # "12 Church Street" (normalised text: lowercase, accents folded)
 _STREET = re.compile(
@@ -350,6 +365,8 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
     objects = [ctx.index("threat.objects"), ctx.index("grammar.second_person")]
     for verb in ctx.matches("threat.verbs"):
         start, end = layout.clause_start(verb.start), layout.clause_end(verb.end)
+        if _harmless_particle(ctx, verb, end):
+            continue  # "Ich bringe euch Kuchen mit", "Ik steek je een handje toe"
         subjects = [f for f in first.before(verb.start, start) if f.end <= verb.start]
         # Dutch/German inversion: "breek ik zijn armen", "dann schlage ich dich".
         subjects += first.within(verb.end, min(end, verb.end + 5))
@@ -385,6 +402,18 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
                     min(f.start for f in subjects),
                 )
                 break
+
+
+def _harmless_particle(ctx: RuleContext, verb: RawMatch, end: int) -> bool:
+    """A Dutch or German verb whose clause ends in a harmless separable particle ("Ich bringe
+    euch morgen Kuchen mit", "Ich schlage dir vor ...", "Ik steek je een handje toe"), with no
+    violent particle or body part in it ("Ich bring dich um", "ik steek je neer")."""
+    if verb.lang not in (Language.NL, Language.DE):
+        return False
+    after = words_between(ctx.text, verb.end, end)
+    if not after or after[-1] not in _HARMLESS_PARTICLES:
+        return False
+    return _VIOLENT_PARTICLES.isdisjoint(after)
 
 
 def _verb_final_object(ctx: RuleContext, verb: RawMatch, floor: int, end: int) -> bool:

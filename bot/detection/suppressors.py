@@ -14,6 +14,8 @@ _NEGATION_WINDOW_WORDS = 8
 _SELF_WORDS = 3  # "ich bin (so ein) Idiot", "i am (such a complete) idiot"
 _HATE_NEGATION_WORDS = 3
 _ATTITUDE_NEGATION_AFTER = 2  # "ik haat jullie personeel niet", "ich hasse die Fahrer nicht"
+# insults from a word aimed at someone, not phrases ("fuck you", "hou je bek") or slurs
+_MILD_RULES = frozenset(["insult.addressed", "insult.vocative", "insult.term"])
 _CONJUNCTIONS = frozenset(["and", "en", "et", "und", "but", "maar", "mais", "aber"])
 _COMPLEMENTISERS = frozenset(["that", "dat", "dass", "que", "qu'", "of", "ob", "si"])
 # A condition or time clause AFTER a threat ("... als mijn pakje niet komt", "... si mon colis
@@ -144,6 +146,15 @@ def suppressors_for(
         found.append(Suppressor.COUNTER_SPEECH)
     if candidate.category is Category.INSULT and _about_oneself(ctx, candidate):
         found.append(Suppressor.SELF)
+    if (
+        candidate.category is Category.INSULT
+        and candidate.rule in _MILD_RULES
+        and ctx.matches("grammar.laughter")
+        and ctx.matches("grammar.warmth")
+    ):
+        # "@Julie mdr t'es bête toi, c'était un poisson d'avril 😂 bisou": banter; a person
+        # decides (the model alone does not act on discounted words)
+        found.append(Suppressor.BANTER)
     if (
         "question" in allowed
         and candidate.target is not Target.SECOND_PERSON

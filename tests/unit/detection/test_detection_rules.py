@@ -215,6 +215,12 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("de", "Der Schiri wohnt in der Bahnhofstraße 5, besucht ihn mal", THREAT),
     ("fr", "Le conseiller habite rue de la Loi 16, allez lui rendre visite", THREAT),
     ("en", "The councillor lives at 12 Church Street, pay him a visit", THREAT),
+    ("de", "Man sollte das Asylheim anzünden", THREAT),
+    # banter needs laughter AND a warm word, and never covers phrases or slurs
+    ("en", "you absolute muppet 😂", INSULT),
+    ("en", "haha you stupid cow, fuck you mate", INSULT),
+    ("nl", "jij vuile makak haha tot straks", HATE),
+    ("nl", "jij bent een dikke vette zwijn", INSULT),
     # Dutch and German put the verb last
     ("nl", "ik ga die controleur zijn gezicht kapotslaan", THREAT),
     ("de", "Ich werde den Schiri nach dem Spiel abstechen", THREAT),
@@ -408,6 +414,13 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("fr", "own story", "J'ai dû ouvrir au livreur en sous-vêtements"),
     ("nl", "object", "ik ga mijn computer kapotslaan"),
     ("nl", "own address", "Ik woon in de Kerkstraat 12 en mijn pakje is niet geleverd"),
+    # separable verbs with a harmless particle (audit 4)
+    ("de", "particle", "Ich bringe euch morgen Kuchen mit, liebes Team!"),
+    ("de", "particle", "Ich schlage dir vor, morgen anzurufen"),
+    ("de", "particle", "Ich bring dir morgen das Paket vorbei"),
+    ("nl", "particle", "Ik steek je morgen een handje toe"),
+    ("nl", "particle", "Ik sla je nummer op"),
+    ("en", "counter", "Saying 'all Muslims are terrorists' is bigotry"),
     ("nl", "address", "Mijn moeder woont in de Kerkstraat 12, waarom rijdt er geen bus?"),
     ("de", "own address", "Ich wohne in der Bahnhofstraße 5, besucht uns mal"),
     ("nl", "no address", "De chauffeur woont in Gent, ga maar eens langs"),
@@ -492,6 +505,10 @@ def test_not_flagged(classifier: RulesClassifier, lang: str, kind: str, text: st
         ("Nichts gegen die Leute am Schalter", "suppressed:negation"),
         ("Der neue Stürmer ist ein Tier!", "suppressed:idiom"),
         ("Proximus, jullie zijn een schande", "suppressed:product"),
+        # friends teasing: laughter and a warm word (audit 4)
+        ("@Jens haha gij zijt echt ne zot, tot straks", "suppressed:banter"),
+        ("@Sam lol you absolute muppet, wrong platform 😂 see you tonight", "suppressed:banter"),
+        ("@Lukas du Depp, das war doch ein Aprilscherz 😂 bis heute Abend", "suppressed:banter"),
     ],
 )
 def test_suppressed_hits_explain_why(
