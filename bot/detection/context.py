@@ -369,6 +369,9 @@ class RuleContext:
         # The head noun comes first: "le technicien de Proximus est un ..." is about a person.
         for index, word in enumerate(words):
             if self._is_kind(word, self.product_nouns):
+                following = words[index + 1 : index + 2]
+                if following and self.is_person_word(following[0]):
+                    return "person"  # "the ticket inspector", "the train driver"
                 return "product"
             if self.is_person_word(word):
                 return "person"

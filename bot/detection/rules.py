@@ -187,7 +187,11 @@ def _is_vocative(ctx: RuleContext, match: RawMatch) -> bool:
     start, end = layout.clause_start(match.start), layout.clause_end(match.end)
     around = words_between(ctx.text, start, match.start) + words_between(ctx.text, match.end, end)
     allowed = ctx.skippable | ctx.person_subjects
-    return all(word in allowed or word.isdigit() for word in around)
+    mentions = ctx.text[start : match.start].count("@") + ctx.text[match.end : end].count("@")
+    return all(word in allowed or word.isdigit() for word in around) or (
+        # "@Timo Hurensohn": a handle and the insult, nothing else
+        mentions == 1 and len(around) == 1
+    )
 
 
 def _qualifies_a_thing(ctx: RuleContext, match: RawMatch) -> bool:

@@ -216,6 +216,11 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("fr", "Le conseiller habite rue de la Loi 16, allez lui rendre visite", THREAT),
     ("en", "The councillor lives at 12 Church Street, pay him a visit", THREAT),
     ("de", "Man sollte das Asylheim anzünden", THREAT),
+    ("de", "@Timo Hurens0hn", INSULT),  # a handle and the insult: addressed
+    ("en", "The ticket inspector is an idiot", INSULT),  # a person, not a ticket
+    ("en", "The train driver is a moron", INSULT),
+    ("nl", "Ik post dit onder elke post tot jullie admin crasht", TROLLING),
+    ("en", "I will keep posting this until you ban me", TROLLING),
     # banter needs laughter AND a warm word, and never covers phrases or slurs
     ("en", "you absolute muppet 😂", INSULT),
     ("en", "haha you stupid cow, fuck you mate", INSULT),
