@@ -54,8 +54,9 @@ _MAX_RUNS_EXPANDED = 5
 # Characters standing in for letters inside a word: "n*gger", "N€ger", "fl!kker", "fl💩kkers"
 _MASK = re.compile("[*€!#%+~\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+")
 _MASK_MODIFIER = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f\u200d]")
+# a word character (as ``_WORD_SPLIT`` keeps them), mask characters, a word character
 _MASKED_IN_WORD = re.compile(
-    "[^\\W\\d_][*€!#%+~\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]{1,4}[^\\W\\d_]"
+    "(?:[^\\W_]|[@$])[*€!#%+~\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]{1,4}(?:[^\\W_]|[@$])"
 )
 _MAX_MASKED = 2  # letters filled in one word
 _MIN_UNMASKED_LETTERS = 3  # "f*ck" yes, "p*t" not even tried
@@ -860,7 +861,8 @@ def _normalised_from_stream(
     function_words: AbstractSet[str],
 ) -> NormalisedText:
     tokens = _join_spaced(_tokens(stream), stream, vocabulary, function_words)
-    tokens = _unmask(tokens, stream, vocabulary)
+    if _MASKED_IN_WORD.search(stream[1]) is not None:
+        tokens = _unmask(tokens, stream, vocabulary)
     tokens = _join_split_words(tokens, stream, vocabulary, function_words)
     repaired = [
         _repair_word(t, stream, vocabulary) if t.is_word and _needs_repair(t, vocabulary) else t

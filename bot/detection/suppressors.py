@@ -135,7 +135,7 @@ def suppressors_for(
     if "quote" in allowed and (
         ctx.layout.is_quoted(candidate.term_start, candidate.term_end)
         or _reported(ctx, candidate)
-        or (ctx.layout.in_short_quote(candidate.term_start, candidate.term_end) and _reports(ctx))
+        or (_reports(ctx) and ctx.layout.in_short_quote(candidate.term_start, candidate.term_end))
     ):
         found.append(Suppressor.QUOTE)
     if (
