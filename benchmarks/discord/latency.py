@@ -275,6 +275,10 @@ HISTORY = (
     " start-up objects frozen after the adapter connects (as the app does), detection ~2.5x"
     " cheaper (rules layer, mid cascade stage, int8 encoder on onnxruntime): p99 5.41, 5.69, 4.68"
     " ms in three quiet runs (p50 2.3-2.6 ms) and 6.76 ms with a busy loop on the other CPU",
+    "2026-11-24 (session 5, a machine ~35% slower than session 3's, not rewritten above):"
+    " with the core, p99 10.88 and 12.52 ms (p50 3.7-4.0 ms) in two runs; peak RSS of the"
+    " process (fake Discord + client + core) 320 MiB (296 before: sentencepiece and protobuf,"
+    " more lexicon)",
 )
 
 
