@@ -58,12 +58,66 @@ def fast_segmenter(model_file: Path, unk_id: int) -> FastSegmenter | None:
     except ImportError:
         return None
     protos: Any = sentencepiece_model_pb2  # generated code, no type information
-    model = protos.ModelProto()
-    model.ParseFromString(model_file.read_bytes())
-    spec = model.normalizer_spec
+    spec = protos.NormalizerSpec()
     spec.name = "identity"  # the words come normalised by the port's own normaliser
-    spec.precompiled_charsmap = b""
     spec.add_dummy_prefix = False  # each word already starts with "▁"
     spec.remove_extra_whitespaces = False
-    processor = sentencepiece.SentencePieceProcessor(model_proto=model.SerializeToString())
+    spec.escape_whitespaces = True
+    model = _with_field(model_file.read_bytes(), _NORMALIZER_SPEC, spec.SerializeToString())
+    processor = sentencepiece.SentencePieceProcessor(model_proto=model)
     return FastSegmenter(processor, unk_id)
+
+
+# ModelProto's field numbers (sentencepiece_model.proto): its normaliser is field 3. The model is
+# edited on the wire: parsing its 128k pieces with protobuf would leave ~20 MB behind.
+_NORMALIZER_SPEC = 3
+_LENGTH_DELIMITED = 2
+
+
+def _with_field(message: bytes, number: int, value: bytes) -> bytes:
+    """``message`` (protobuf wire format) with every field ``number`` replaced by one
+    length-delimited ``value``."""
+    kept = bytearray()
+    position = 0
+    while position < len(message):
+        start = position
+        key, position = _varint(message, position)
+        wire = key & 7
+        if wire == 0:
+            _, position = _varint(message, position)
+        elif wire == 1:
+            position += 8
+        elif wire == _LENGTH_DELIMITED:
+            size, position = _varint(message, position)
+            position += size
+        elif wire == 5:
+            position += 4
+        else:
+            raise ValueError(f"unsupported wire type {wire} in the sentencepiece model")
+        if key >> 3 != number:
+            kept += message[start:position]
+    kept += _encode_varint(number << 3 | _LENGTH_DELIMITED) + _encode_varint(len(value)) + value
+    return bytes(kept)
+
+
+def _varint(data: bytes, position: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[position]
+        position += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, position
+        shift += 7
+
+
+def _encode_varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)

