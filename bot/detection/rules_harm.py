@@ -374,9 +374,15 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
             continue
         inverted = all(f.start >= verb.end for f in subjects)
         floor = start if inverted else min(f.end for f in subjects)
-        if not inverted and _verb_final_object(ctx, verb, floor, end):
-            # Dutch/German put the verb last: "ik ga die controleur zijn gezicht kapotslaan",
-            # "ich werde den Schiri nach dem Spiel abstechen"
+        # Dutch/German put the verb last: "ik ga die controleur zijn gezicht kapotslaan",
+        # "ich werde den Schiri nach dem Spiel abstechen"
+        aimed = not inverted and _verb_final_object(ctx, verb, floor, end)
+        aimed = aimed or any(
+            _object_before(ctx, o, verb, inverted) or _object_after(ctx, o, verb)
+            for index in objects
+            for o in index.within(floor, end)
+        )
+        if aimed:
             yield candidate(
                 Category.THREAT,
                 "threat.violence",
@@ -385,23 +391,6 @@ def _threats(ctx: RuleContext) -> Iterable[Candidate]:
                 Target.SECOND_PERSON,
                 min(f.start for f in subjects),
             )
-            continue
-        for index in objects:
-            found = [
-                o
-                for o in index.within(floor, end)
-                if _object_before(ctx, o, verb, inverted) or _object_after(ctx, o, verb)
-            ]
-            if found:
-                yield candidate(
-                    Category.THREAT,
-                    "threat.violence",
-                    THIRD_PERSON,
-                    verb,
-                    Target.SECOND_PERSON,
-                    min(f.start for f in subjects),
-                )
-                break
 
 
 def _harmless_particle(ctx: RuleContext, verb: RawMatch, end: int) -> bool:
