@@ -410,9 +410,7 @@ class RuleContext:
         """ "Sarah from customer service is ...", "Nadia du service client est ...": what starts
         at ``position`` says where the person before it works."""
         before = words_between(self.text, self.layout.clause_start(position), position)[-2:]
-        return bool(before) and (
-            before[-1] in _FROM_THE or (len(before) == 2 and _from_the(before, 0))
-        )
+        return any(_from_the(before, index) for index in range(len(before)))
 
     def followed_by_product(self, match: RawMatch) -> bool:
         """ "dumbass website", "joke of a company": the word qualifies a thing."""

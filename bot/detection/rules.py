@@ -313,7 +313,7 @@ def _aimed_at_organisation(ctx: RuleContext, match: RawMatch, address: RawMatch 
     if organisations.within(layout.clause_start(match.start), layout.clause_end(match.end)):
         return True
     sentence = layout.sentence_start(match.start)
-    called = [o for o in organisations.within(sentence, layout.clause_end(sentence)) if o]
+    called = organisations.within(sentence, layout.clause_end(sentence))
     if called and not words_between(ctx.text, sentence, called[0].start):
         return True  # "Proximus, you are a disgrace"
     return said_to_many and bool(ctx.matches("grammar.product_nouns"))
@@ -433,11 +433,9 @@ def _neutral_roles(ctx: RuleContext) -> Iterable[Candidate]:
                 continue  # "jij bent een stomme klant", "du bist ein scheiß Kunde"
             if any(match.role in _ABUSE_ROLES for match in _matches_between(ctx, cue.start, end)):
                 continue  # an abusive word in the clause speaks for itself
-            found = candidate(
+            yield candidate(  # always discounted: ``suppressors_for``
                 Category.INSULT, "insult.neutral_role", 0.0, role, Target.SECOND_PERSON, cue.start
             )
-            found.suppressible = frozenset()
-            yield found
 
 
 def _attitudes(ctx: RuleContext) -> Iterable[Candidate]:

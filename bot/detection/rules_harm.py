@@ -148,7 +148,7 @@ _THIRD_POSSESSIVES = frozenset(
         *("seine", "seinen", "ihre", "ihren", "ihr"),
     ]
 )
-_OWNER_PREPOSITIONS = frozenset(["of", "van", "du", "de", "des", "der", "des", "vom", "von"])
+_OWNER_PREPOSITIONS = frozenset(["of", "van", "du", "de", "des", "der", "vom", "von"])
 # pronouns a passive violent wish can be about ("he should be hanged", "die moet ...")
 _PERSON_PRONOUNS = frozenset(
     [
@@ -273,20 +273,21 @@ def _object_of_a_verb(ctx: RuleContext, cue: RawMatch) -> bool:
     return not _OBJECT_VERBS.isdisjoint(lead[-_OBJECT_VERB_WINDOW:])
 
 
+def _two_words_before(ctx: RuleContext, match: RawMatch) -> list[str]:
+    return words_between(ctx.text, ctx.layout.clause_start(match.start), match.start)[-2:]
+
+
 def _own_details(ctx: RuleContext, match: RawMatch) -> bool:
     """The speaker's own address or number, or nobody's ("my home address", "a new one")."""
-    before = words_between(ctx.text, ctx.layout.clause_start(match.start), match.start)[-2:]
-    return not _OWN_POSSESSIVES.isdisjoint(before)
+    return not _OWN_POSSESSIVES.isdisjoint(_two_words_before(ctx, match))
 
 
 def _someone_elses(ctx: RuleContext, match: RawMatch) -> bool:
     """Details that name their owner, a third person: "his/zijn/son/sein <address>" or "<address>
     of/van/du/der <someone>" ("here is the home address of the councillor"), not "the form to
     update your home address" or "sharing your address online is dangerous"."""
-    before = words_between(ctx.text, ctx.layout.clause_start(match.start), match.start)[-2:]
-    if not _THIRD_POSSESSIVES.isdisjoint(before) or not _THIRD_POSSESSIVES.isdisjoint(
-        match.term.split()
-    ):
+    owner_words = [*_two_words_before(ctx, match), *match.term.split()]
+    if not _THIRD_POSSESSIVES.isdisjoint(owner_words):
         return True
     after = words_between(ctx.text, match.end, ctx.layout.clause_end(match.end))[:1]
     return bool(after) and after[0] in _OWNER_PREPOSITIONS
