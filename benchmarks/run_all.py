@@ -25,7 +25,9 @@ def main() -> int:
     failed = []
     for title, arguments in STEPS:
         print(f"\n== {title} ==", flush=True)
-        if subprocess.run([sys.executable, *arguments], check=False).returncode != 0:
+        # -P as this process was started (`make bench`: the compiled package before the checkout)
+        safe_path = ["-P"] if sys.flags.safe_path else []
+        if subprocess.run([sys.executable, *safe_path, *arguments], check=False).returncode != 0:
             failed.append(title)
     if failed:
         print(f"\nfailed: {', '.join(failed)}")

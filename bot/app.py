@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from bot.app_adapters import build_adapters
 from bot.clock import SystemClock
 from bot.commands.service import CommandService
-from bot.detection.engine import DetectionEngine
+from bot.detection.engine import DetectionEngine, build_kind
 from bot.pipeline.execution import ActionExecutor, RetryPolicy
 from bot.pipeline.image_fetch import AttachmentFetcher
 from bot.pipeline.images import ImageScreening, start_image_screening
@@ -107,7 +107,12 @@ class PasiciApp:
         if self._web_enabled:
             await self._start_web()
         freeze_startup_objects()
-        log.info("pasici started: %s; adapters: %s", store.label, ", ".join(self.adapters))
+        log.info(
+            "pasici started: %s; adapters: %s; detection engine: %s",
+            store.label,
+            ", ".join(self.adapters),
+            build_kind(),
+        )
 
     async def stop(self) -> None:
         self._stop.set()

@@ -8,11 +8,16 @@ the kinds of surface change real comment threads show. Same seed, same corpus.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from bot.detection.training.public_data import load_public
 from bot.detection.training.samples import load_corpus
 
 __all__ = ["build_corpus"]
+
+# ``../shared/data`` next to this checkout (the engine may run from an installed, compiled copy
+# of the package: see ``benchmarks/detection/run.py``, whose own default would look beside it)
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 _PREFIXES = ("", "@support ", "@NMBS ", "Hallo, ", "Bonjour, ", "Hi! ", "Guten Tag, ", "Allez, ")
 _SUFFIXES = ("", "!!", " ??", " 😡", " 🙄", " #fail", " merci.", " danke", " ...", " 😂😂")
@@ -33,7 +38,11 @@ def build_corpus(size: int = 12_000, seed: int = 2026, only_ok: bool = False) ->
     own = [
         s.text for s in load_corpus("dev") + load_corpus("train") if not only_ok or s.label == "ok"
     ]
-    public = [s.text for s in load_public(cap=400, seed=seed) if not only_ok or s.label == "ok"]
+    public = [
+        s.text
+        for s in load_public(SHARED_DATA, cap=400, seed=seed)
+        if not only_ok or s.label == "ok"
+    ]
     rng = random.Random(seed)
     texts = own + public
     while len(texts) < size:

@@ -1,6 +1,10 @@
 """Detection benchmark: speed, latency, memory and dev-set quality, one core, side by side.
 
-Run: ``.venv/bin/python -m benchmarks.detection.run`` (writes benchmarks/results/detection.md).
+Run: ``make bench``, or ``PYTHONPATH=.compiled:. .venv/bin/python -P -m benchmarks.detection.run``
+after ``make compiled`` (writes benchmarks/results/detection.md). It measures the engine it
+imports: the compiled build that ``pip install .`` ships (``setup.py``) when ``.compiled`` comes
+first on the path, else the checkout's pure Python; a compiled run also measures the same
+engine from the checkout's ``.py`` files (a child process) for comparison.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ pin_kernels(os.environ)  # the OpenBLAS kernels the pasici command runs with
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import gc  # noqa: E402
+import json  # noqa: E402
 import platform  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
@@ -29,6 +36,7 @@ from bot.detection.training.metrics import Outcome, per_language  # noqa: E402
 from bot.detection.training.samples import load_corpus  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "detection.md"
+REPO = Path(__file__).resolve().parents[2]
 BATCH = 256
 
 
@@ -73,6 +81,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=12_000)
     parser.add_argument("--single", type=int, default=3_000, help="messages timed one at a time")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--engine-only", action="store_true", help="time the engine alone, print JSON (child)"
+    )
     arguments = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -81,7 +92,7 @@ def main() -> None:
     rows: list[dict[str, object]] = []
 
     # --- our engine (measured first, so its RSS is not inflated by the baselines) ---
-    from bot.detection.engine import DetectionEngine, decide
+    from bot.detection.engine import DetectionEngine, build_kind, decide
 
     rss_before = rss_mb()
     begin = time.perf_counter()
@@ -92,6 +103,10 @@ def main() -> None:
     # the platform libraries to the RSS measured below): full collections skip the loaded models
     gc.collect()
     gc.freeze()
+    if arguments.engine_only:
+        timing = speed(engine.classify_many, texts, arguments.single)
+        print(json.dumps({"load": load_s, "rss": rss_mb(), **timing, "kind": build_kind()}))
+        return
     thresholds = engine.default_thresholds()
     stages = Counter(stage for _, stage in engine.classify_with_stages(texts[:2000]))
     for c in engine.classify_many(texts[:2000]):
@@ -107,7 +122,7 @@ def main() -> None:
     timing = speed(engine.classify_many, texts, arguments.single)
     rows.append(
         {
-            "name": "pasici engine (cascade)",
+            "name": f"pasici engine (cascade, {build_kind()})",
             "load": load_s,
             "rss": rss_mb(),
             **timing,
@@ -129,6 +144,9 @@ def main() -> None:
             "q": None,
         }
     )
+
+    if build_kind() == "compiled":
+        rows.append(_pure_python_row(arguments.size, arguments.single))
 
     rules_only = engine._rules  # the cascade's first stage on its own, for reference
     timing = speed(lambda b: [rules_only.analyse(t) for t in b], texts, arguments.single)
@@ -173,6 +191,22 @@ def main() -> None:
     arguments.out.parent.mkdir(parents=True, exist_ok=True)
     arguments.out.write_text(report, encoding="utf-8")
     print(report)
+
+
+def _pure_python_row(size: int, single_n: int) -> dict[str, object]:
+    """The same engine run from the checkout's ``.py`` files, in a child process."""
+    child = ["-P", "-m", "benchmarks.detection.run", "--engine-only"]
+    done = subprocess.run(
+        [sys.executable, *child, "--size", str(size), "--single", str(single_n)],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    row = json.loads(done.stdout.splitlines()[-1])
+    if row.pop("kind") != "pure Python":
+        raise RuntimeError("the child process did not run the checkout's pure Python")
+    return {"name": "pasici engine (cascade, pure Python)", **row, "q": None}
 
 
 def render(rows, size, langs, stages, rss_before, rss_engine, single_n) -> str:  # type: ignore[no-untyped-def]

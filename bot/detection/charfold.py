@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.detection.errors import RulesDataError
+from bot.detection.errors import HomoglyphDataError
 
 __all__ = [
     "DROP",
@@ -65,10 +65,6 @@ class FoldedChar:
 DROP = FoldedChar("", "")
 _SPACE = FoldedChar(" ", " ", space=True)
 _NEWLINE = FoldedChar("\n", "\n", space=True, newline=True)
-
-
-class HomoglyphDataError(RulesDataError):
-    """The shipped homoglyph table is missing or unreadable."""
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from bot.detection.errors import RulesDataError
+from bot.detection.errors import LanguageModelError
 from bot.verdicts import Language
 
 __all__ = [
@@ -49,10 +49,6 @@ _CACHE_MAX = 50_000  # words; their rows of pairs take ~10 MB
 PRIME_MIN_WORDS = 8
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")  # ``_WORD`` on ASCII text (faster)
-
-
-class LanguageModelError(RulesDataError):
-    """The shipped language model is missing or corrupt."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import ahocorasick
 import yaml
 
 from bot.detection.charfold import fold_char
-from bot.detection.errors import RulesDataError
+from bot.detection.errors import LexiconError
 from bot.verdicts import Language
 
 __all__ = [
@@ -36,10 +36,6 @@ __all__ = [
 
 LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 LEXICON_LANGUAGES: tuple[Language, ...] = (Language.NL, Language.FR, Language.EN, Language.DE)
-
-
-class LexiconError(RulesDataError, ValueError):
-    """A lexicon file is missing or malformed."""
 
 
 @dataclass(frozen=True, slots=True)

