@@ -228,6 +228,7 @@ class PasiciApp:
             "adapters": sorted(self.adapters),
             "judged": self.runner.judged_count if self.runner else 0,
             "config_sha256": self.config.sha256[:12],
+            "detection": build_kind(),  # "compiled" (a pip install) or "pure Python"
         }
 
     async def _start_web(self) -> None:

@@ -127,8 +127,10 @@ def test_run_serves_healthz_and_stops_cleanly_on_sigterm(tmp_path):
         assert report is not None, process.stderr.read1().decode() if process.poll() else ""
         assert report["status"] == "ok"
         assert report["adapters"] == ["console"]
+        assert report["detection"] == "pure Python"  # the checkout; a pip install: "compiled"
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
+        assert b"detection engine: pure Python" in process.stderr.read()
     finally:
         if process.poll() is None:
             process.kill()
