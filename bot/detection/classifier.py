@@ -61,6 +61,7 @@ _CUE_ROLES = (
     "grammar.organisations",
     "grammar.report_outcome",
     "threat.lives_verbs",
+    "threat.hope_cues",
     "grammar.laughter",
     "grammar.warmth",
     "sexual.appraisal",

@@ -178,6 +178,8 @@ _STREET = re.compile(
     r"\b\.?\s*\d{1,4}\b"
     r"|\b(?:rue|avenue|av|chaussee|boulevard|bd|place|chemin|allee)\b[^,.;!?\n]{1,40}?\b\d{1,4}\b"
     r"|\b\d{1,4}\s+[a-z]+(?:\s+[a-z]+)?\s+(?:street|st|road|rd|lane|avenue|ave|drive|close)\b"
+    # "lives at 14 Kerkstraat": the number first, as English writes it
+    r"|\b\d{1,4}\s+[a-z-]+(?:straat|laan|plein|lei|dreef|steenweg|kaai|strasse|gasse|platz|allee)\b"
 )
 _NO_NEGATION = frozenset({"quote", "counter_speech", "idiom", "question", "reclaimed"})
 
@@ -295,8 +297,9 @@ def _someone_elses(ctx: RuleContext, match: RawMatch) -> bool:
 
 def _home_address(ctx: RuleContext) -> Iterable[Candidate]:
     """ "De schepen woont in de Kerkstraat 12, ga maar eens langs", "Der Schiri wohnt in der
-    Bahnhofstraße 5, besucht ihn mal": a third person's street and number, and a call to go there
-    (or a weapon) in the message."""
+    Bahnhofstraße 5, besucht ihn mal", "Kerkstraat 41 in Lier, daar woont @Wim toch? Ik bel eens
+    aan": a third person's street and number in the sentence, and a call to go there (or a
+    weapon) in the message."""
     if not (ctx.matches("threat.visit_cues") or ctx.matches("threat.weapons")):
         return
     layout = ctx.layout
@@ -305,14 +308,46 @@ def _home_address(ctx: RuleContext) -> Iterable[Candidate]:
         start = layout.clause_start(verb.start)
         if any(index.within(start, verb.start) for index in speakers):
             continue  # "ik woon in de Kerkstraat 12", "you live at ..."
-        address = _STREET.search(ctx.text, verb.end, layout.sentence_end(verb.end))
+        # this sentence and the one before ("Hauptstraße 23 in St. Vith, da wohnt doch @X")
+        begin = layout.sentence_start(max(0, layout.sentence_start(verb.start) - 2))
+        address = _STREET.search(ctx.text, begin, layout.sentence_end(verb.end))
         if address is None:
             continue
+        # someone's street and number with a call to go there: as strong as "I know where you
+        # live" (the model alone had scored a new phrasing 0.17)
         found = candidate(
-            Category.THREAT, "threat.doxxing", THIRD_PERSON, verb, Target.THIRD_PERSON, start
+            Category.THREAT, "threat.doxxing", STRONG, verb, Target.THIRD_PERSON, start
         )
+        found.start = min(found.start, address.start())
         found.end = max(found.end, address.end())
         yield found
+
+
+def _hoped_deaths(ctx: RuleContext) -> Iterable[Candidate]:
+    """ "I hope the CEO of Engie dies in a fire", "j'espère que le ministre crève", "ik hoop dat
+    die ministers onder een trein belanden": a wish that a person dies (a person word, pronoun or
+    @mention between the hope and the death), not "I hope this app dies"."""
+    layout = ctx.layout
+    hopes = ctx.index("threat.hope_cues")
+    for verb in ctx.matches("threat.death_verbs"):
+        start = layout.sentence_start(verb.start)
+        for hope in hopes.before(verb.start, start):
+            if hope.end > verb.start:
+                continue
+            between = ctx.text[hope.end : verb.start]
+            if "@" in between or any(
+                w in _PERSON_PRONOUNS or ctx.is_person_word(w)
+                for w in words_between(ctx.text, hope.end, verb.start)
+            ):
+                yield candidate(
+                    Category.THREAT,
+                    "threat.death_wish",
+                    THIRD_PERSON,
+                    verb,
+                    Target.THIRD_PERSON,
+                    hope.start,
+                )
+                break
 
 
 def _threats(ctx: RuleContext) -> Iterable[Candidate]:
@@ -607,6 +642,7 @@ HARM_RULES: tuple[
         ),
     ),
     (_home_address, frozenset(["threat.lives_verbs"])),
+    (_hoped_deaths, frozenset(["threat.death_verbs"])),
     (_sexual, frozenset(["sexual.phrases", "sexual.addressed_terms", "sexual.body"])),
     (_soft_body, frozenset(["sexual.soft_body"])),
     (_trolling, None),

@@ -38,6 +38,22 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("nl", "Wij willen geen moslims in onze wijk.", HATE),
     # a negation in a condition AFTER the threat is not the threat's
     ("nl", "Ik steek je auto in brand als mijn pakje morgen niet geleverd is.", THREAT),
+    # session 6, audit 5: wishes that a person dies, addresses with a call to go there,
+    # solicitations, boasts of ban evasion
+    ("en", "Hope the CEO of Engie dies in a house fire, him and his whole family.", THREAT),
+    ("fr", "J'espère que le ministre crève dans un accident de train.", THREAT),
+    ("nl", "Ik hoop dat die ministers allemaal onder een trein belanden.", THREAT),
+    ("de", "Ich hoffe, der Verbandspräsident vеrrеckt qualvoll.", THREAT),  # Cyrillic е
+    ("de", "Ich weiß, wo du wohnst.", THREAT),
+    ("nl", "Kerkstraat 41 in Lier, daar woont @Wim toch? Ik ga eens aanbellen", THREAT),
+    ("de", "Hauptstraße 23 in St. Vith, da wohnt doch @Schiri, wir schauen mal vorbei.", THREAT),
+    ("en", "The ref lives at 14 Kerkstraat, Aalst. Who's coming with me?", THREAT),
+    ("fr", "@Inès t'es hyper sexy, tu m'envoies des nudes en DM? 😏", SEXUAL),
+    ("nl", "@Lotte ge hebt precies een lekker kontje op uw profielfoto 😏", SEXUAL),
+    ("de", "Fräulein vom Kundendienst, was haben Sie gerade an?", SEXUAL),
+    ("en", "Ban me, I dare you. I've got 12 alt accounts ready to go", TROLLING),
+    ("de", "Sperrt mich doch, ich hab 10 Zweitaccounts. Ihr werdet mich nie los.", TROLLING),
+    ("fr", "Supprimez, j'ai 14 comptes, je reviens à chaque fois", TROLLING),
     ("fr", "Je vais brûler ta voiture si mon colis n'arrive pas demain.", THREAT),
     ("en", "I will burn your shop down if you don't refund me", THREAT),
     ("de", "Ich zünde euren Laden an, wenn das Paket nicht kommt.", THREAT),
@@ -450,6 +466,21 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ),
     ("nl", "report", "Iemand zei vuile makak tegen mijn zoon op de bus."),
     ("nl", "report", "Mijn zoon werd op school 'vuile Marokkaan' genoemd. Ik wil dat dit stopt."),
+    # session 6: unquoted YAML terms with a comma had made "ich weiß" and "ich hoffe" threats
+    ("de", "comma", "Ich weiß, dass der Zug wieder zu spät ist."),
+    ("de", "comma", "Ich hoffe, du hast einen schönen Tag."),
+    ("de", "comma", "Ich hoffe, der Zug kommt heute pünktlich."),
+    ("de", "product", "Mein Handy ist schon wieder verreckt."),
+    ("en", "product", "I hope this app dies"),
+    ("en", "negation", "I hope the driver doesn't die, that crash looked bad"),
+    ("nl", "product", "Ik hoop dat die oude trein eindelijk sterft, wat een roestbak"),
+    ("fr", "idiom", "Je suis crevé après ce trajet, merci la SNCB"),
+    ("fr", "counter", "Ceux qui traitent les musulmans de terroristes sont à côté de la plaque."),
+    ("nl", "own address", "Ik woon in de Kerkstraat 41, mijn pakje kwam nooit, bel eens aan"),
+    ("de", "product", "Die neue App macht mich an, echt super gemacht"),
+    ("nl", "complaint", "Hoeveel keer moet ik nog bellen voor mijn internet werkt?"),
+    ("fr", "banter", "@Mehdi t'es con ou quoi 😂 on avait dit 20h au Parvis, bro"),
+    ("nl", "banter", "Hahaha @Jens ge zijt ne zot 😂 allez, on se voit au Flagey"),
 ]
 
 
