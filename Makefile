@@ -8,7 +8,8 @@ DEV_STAMP := $(VENV)/.installed-dev
 # .compiled/ as `pip install .` installs it; the checkout itself runs pure Python.
 COMPILED := .compiled
 COMPILED_STAMP := $(COMPILED)/.built
-DETECTION_SOURCES := $(shell find bot/detection -name '*.py')
+# everything the installed copy holds: code, lexicons, models (a stale copy answers differently)
+PACKAGE_FILES := $(shell find bot adapters -type f -not -path '*/__pycache__/*')
 # Run with the compiled package first on the path (-P: not the checkout's own bot/).
 WITH_COMPILED := PYTHONPATH=$(COMPILED):. $(BIN)/python -P
 # Tests that replace a module's function or an object's method, or subclass an engine class:
@@ -32,7 +33,7 @@ $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	PASICI_PURE_PYTHON=1 $(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(RUNTIME_STAMP)
 
-$(COMPILED_STAMP): $(DEV_STAMP) setup.py mypyc.ini $(DETECTION_SOURCES)
+$(COMPILED_STAMP): $(DEV_STAMP) setup.py mypyc.ini $(PACKAGE_FILES)
 	rm -rf $(COMPILED) build
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --target $(COMPILED) .
 	rm -rf build

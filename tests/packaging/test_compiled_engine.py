@@ -19,6 +19,8 @@ from bot.detection.training.samples import load_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 COMPILED = REPO / ".compiled"
+# what an install carries (pyproject.toml's package-data, and the code)
+INSTALLED = {".py", ".yaml", ".json", ".npz", ".onnx", ".txt", ".jsonl"}
 
 # Runs in the child: checks where each module came from, then classifies stdin's texts with
 # the default engine (batched, and one at a time) and with a community's custom terms.
@@ -98,10 +100,13 @@ def _answers(path: Path, mode: str, modules: list[str], texts: list[str]) -> tup
 def test_the_compiled_engine_answers_as_the_pure_python_one() -> None:
     assert (COMPILED / ".built").is_file(), "no compiled build: run `make compiled`"
     modules = _compiled_modules()
-    for name in modules:  # the build is of these very sources
-        relative = name.replace(".", "/") + ".py"
-        built = (COMPILED / relative).read_bytes()
-        assert built == (REPO / relative).read_bytes(), f"{relative} changed: `make compiled`"
+    package = REPO / "bot" / "detection"
+    for source in sorted(package.rglob("*")):  # the build is of these very sources and data
+        if source.suffix in INSTALLED and "__pycache__" not in source.parts:
+            relative = source.relative_to(REPO)
+            built = COMPILED / relative
+            assert built.is_file(), f"{relative} is new: `make compiled`"
+            assert built.read_bytes() == source.read_bytes(), f"{relative} changed: `make compiled`"
     texts = [s.text for s in load_corpus("dev")] + [s.text for s in load_corpus("train")][::4]
     texts += _NASTY
     kind, compiled = _answers(COMPILED, "compiled", modules, texts)
