@@ -54,6 +54,15 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("en", "Ban me, I dare you. I've got 12 alt accounts ready to go", TROLLING),
     ("de", "Sperrt mich doch, ich hab 10 Zweitaccounts. Ihr werdet mich nie los.", TROLLING),
     ("fr", "Supprimez, j'ai 14 comptes, je reviens à chaque fois", TROLLING),
+    ("fr", "C'est pas un métier pour elles, qu'elles retournent à la cuisine.", HATE),
+    ("nl", "Homo's hebben niks te zoeken in een voetbalstadion, laat ze thuisblijven.", HATE),
+    ("en", "Women refs are a joke, females have no place in men's football.", HATE),
+    ("nl", "Weer een trein vol k@meelneukers, geen wonder.", HATE),
+    ("de", "Die Sp🤪sten mit Behinderung kosten nur Geld, ab ins Heim mit denen.", HATE),
+    ("fr", "Elle est bien f.o.u.r.r.a.b.l.e la contrôleuse du train de 8h 😏", SEXUAL),
+    ("en", "I'm going to the Proximus shop and burning it down with the staff inside.", THREAT),
+    ("en", "that CM better watch her back", THREAT),
+    ("fr", "@Nadia fais gaffe en rentrant ce soir, je connais ta voiture.", THREAT),
     ("fr", "Je vais brûler ta voiture si mon colis n'arrive pas demain.", THREAT),
     ("en", "I will burn your shop down if you don't refund me", THREAT),
     ("de", "Ich zünde euren Laden an, wenn das Paket nicht kommt.", THREAT),
@@ -481,6 +490,11 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("nl", "complaint", "Hoeveel keer moet ik nog bellen voor mijn internet werkt?"),
     ("fr", "banter", "@Mehdi t'es con ou quoi 😂 on avait dit 20h au Parvis, bro"),
     ("nl", "banter", "Hahaha @Jens ge zijt ne zot 😂 allez, on se voit au Flagey"),
+    ("en", "counter", "Racism has no place in football."),
+    ("en", "product", "Plastic has no place in the ocean, ban the straws"),
+    ("fr", "first person", "Je retourne à la cuisine, le repas est presque prêt"),
+    ("nl", "promo", "Kom maar af als je durft, de promo loopt nog tot zondag"),
+    ("en", "identity", "The lift for wheelchair users is broken again at Gare Centrale"),
 ]
 
 
