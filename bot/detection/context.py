@@ -107,13 +107,17 @@ class TextLayout:
         return self._end(self.clause_breaks, position, len(self.text))
 
     def is_quoted(self, start: int, end: int) -> bool:
-        """Inside "double quotes", or the whole term wrapped in 'single quotes'."""
+        """Inside "double quotes", the whole term wrapped in 'single quotes', or on a line that
+        starts with ">" (a chat reply quoting another message: "> ik weet waar je woont")."""
+        text = self.text
+        line = text.rfind("\n", 0, start) + 1
+        if text.startswith(">", line) or text[line:start].lstrip().startswith(">"):
+            return True
         before = bisect.bisect_left(self.double_quotes, start)
         if before % 2 == 1 and bisect.bisect_left(self.double_quotes, end) < len(
             self.double_quotes
         ):
             return True
-        text = self.text
         opens = (
             start > 0 and text[start - 1] == "'" and (start < 2 or not text[start - 2].isalnum())
         )

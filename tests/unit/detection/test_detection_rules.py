@@ -63,6 +63,13 @@ HARMFUL: list[tuple[str, str, Category]] = [
     ("en", "I'm going to the Proximus shop and burning it down with the staff inside.", THREAT),
     ("en", "that CM better watch her back", THREAT),
     ("fr", "@Nadia fais gaffe en rentrant ce soir, je connais ta voiture.", THREAT),
+    ("nl", "Hey schatje, wat heb je aan?", SEXUAL),
+    (
+        "de",
+        "> ich finde, die Preise sind fair\nDu hirnloser Schleimer, wie viel zahlt dir die Firma?",
+        INSULT,
+    ),
+    ("de", "Na Süße, was hast du an?", SEXUAL),
     ("fr", "Je vais brûler ta voiture si mon colis n'arrive pas demain.", THREAT),
     ("en", "I will burn your shop down if you don't refund me", THREAT),
     ("de", "Ich zünde euren Laden an, wenn das Paket nicht kommt.", THREAT),
@@ -495,6 +502,18 @@ NOT_FLAGGED: list[tuple[str, str, str]] = [
     ("fr", "first person", "Je retourne à la cuisine, le repas est presque prêt"),
     ("nl", "promo", "Kom maar af als je durft, de promo loopt nog tot zondag"),
     ("en", "identity", "The lift for wheelchair users is broken again at Gare Centrale"),
+    # "what good is ...": the question about clothes needs its question mark
+    ("nl", "complaint", "Wat heb je aan een abonnement als de trein nooit rijdt?"),
+    ("de", "question", "Was haben Sie an Unterlagen schon eingereicht?"),
+    # a chat reply quoting the message it reports (a line starting with ">"), audit 6
+    ("nl", "quote", "> ik weet waar je woont, kijk maar uit\nDit kreeg ik in mijn DM. Mods?"),
+    (
+        "fr",
+        "quote",
+        "> je vais te retrouver et tu vas le regretter\nVoilà ce que m'a écrit un membre.",
+    ),
+    ("de", "quote", "> Ich weiß, wo du wohnst, pass bloß auf\nDas hat mir jemand geschrieben."),
+    ("en", "quote", "  > you're a useless idiot\nThat's what I got for asking about my invoice."),
 ]
 
 
