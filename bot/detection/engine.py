@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 
@@ -37,7 +38,14 @@ from bot.detection.learned.features import (
 )
 from bot.detection.learned.model import HeadWeights, LearnedModel, ModelFileError
 from bot.detection.rules_data import rules_data_fingerprint
-from bot.verdicts import Category, CategoryScore, Classification, CustomTerms, Language
+from bot.verdicts import (
+    Category,
+    CategoryScore,
+    Classification,
+    CustomTerms,
+    Language,
+    Span,
+)
 
 __all__ = [
     "SEVERITY",
@@ -74,6 +82,11 @@ MID_SEVERE = frozenset({Category.THREAT, Category.HATE})
 # text the mid head scores over their threshold goes on to the encoder, which reads the words
 # in order
 MID_NOT_SETTLED = frozenset({Category.SEXUAL})
+# A message this long whose rules found live evidence (an unsuppressed hit at least LIVE_HIT
+# strong) is also scored on the evidence's sentences (``_rescore_long``).
+LONG_MESSAGE_CHARS = 200
+LIVE_HIT = 0.6
+_SENTENCE_ENDS = (".", "!", "?", "\n")
 
 
 def build_kind() -> str:
@@ -263,10 +276,52 @@ class DetectionEngine:
             scores[pending] = full.probabilities(
                 _head_logits(full, sub_ids, features[pending], embeddings)
             )
-        return [
+        results = [
             (self._classification(analysis, row_scores, stage), stage)
             for analysis, row_scores, stage in zip(analyses, scores.tolist(), stages, strict=True)
         ]
+        self._rescore_long(analyses, results)
+        return results
+
+    def _rescore_long(
+        self, analyses: Sequence[RuleAnalysis], results: list[tuple[Classification, str]]
+    ) -> None:
+        """A long message whose rules found live evidence the whole message's score does not
+        carry: its scores for that category become at least those of the evidence's own
+        sentences (a long, polite complaint with one "your adviser Mrs X is a liar" dilutes the
+        models' view of the message; audit 6 missed 9 of 10 such)."""
+        wanted: list[tuple[int, Category, str]] = []
+        for row, analysis in enumerate(analyses):
+            original = analysis.normalised.original
+            if len(original) < LONG_MESSAGE_CHARS:
+                continue
+            classification = results[row][0]
+            for category in {h.category for h in analysis.hits if h.effective_score >= LIVE_HIT}:
+                if classification.score_of(category).score >= DECISION_POINT:
+                    continue
+                spans = [
+                    h.span
+                    for h in analysis.hits
+                    if h.category is category and h.effective_score >= LIVE_HIT
+                ]
+                sentence = _sentences_around(original, spans)
+                if sentence and len(sentence) < len(original):
+                    wanted.append((row, category, sentence))
+        if not wanted:
+            return
+        rescored = self._classify_chunk([sentence for _, _, sentence in wanted])
+        for (row, category, _), (sentence_result, _) in zip(wanted, rescored, strict=True):
+            better = sentence_result.score_of(category).score
+            classification, stage = results[row]
+            if better <= classification.score_of(category).score:
+                continue
+            scores = tuple(
+                replace(item, score=better, reasons=(*item.reasons, "sentence-rescored"))
+                if item.category is category
+                else item
+                for item in classification.scores
+            )
+            results[row] = (replace(classification, scores=scores), stage)
 
     def _mid_stage(
         self,
@@ -369,6 +424,19 @@ class DetectionEngine:
 
     def _encoder(self) -> Embedder:
         return self._shared.get()
+
+
+def _sentences_around(text: str, spans: Sequence[Span]) -> str:
+    """The sentences of ``text`` holding ``spans``, joined (sentence ends: . ! ? and new lines)."""
+    pieces = []
+    for span in spans:
+        start = max(text.rfind(end, 0, span.start) for end in _SENTENCE_ENDS) + 1
+        ends = [i for i in (text.find(end, span.end) for end in _SENTENCE_ENDS) if i >= 0]
+        stop = min(ends) + 1 if ends else len(text)
+        piece = text[start:stop].strip()
+        if piece and piece not in pieces:
+            pieces.append(piece)
+    return " ".join(pieces)
 
 
 def _head_logits(
