@@ -309,7 +309,7 @@ class DetectionEngine:
                     wanted.append((row, category, sentence))
         if not wanted:
             return
-        rescored = self._classify_chunk([sentence for _, _, sentence in wanted])
+        rescored = self.classify_with_stages([sentence for _, _, sentence in wanted])
         for (row, category, _), (sentence_result, _) in zip(wanted, rescored, strict=True):
             better = sentence_result.score_of(category).score
             classification, stage = results[row]
